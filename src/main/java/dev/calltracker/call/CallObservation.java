@@ -1,0 +1,112 @@
+package dev.calltracker.call;
+
+import java.time.OffsetDateTime;
+
+/**
+ * What one event (a Twilio callback or a reconciler answer) says about a call. Every field may be null:
+ * an event says what it knows and nothing else.
+ *
+ * @param status           the dialed leg's status it reports, null when it reports none (recording, parent leg,
+ *                         an unknown status word)
+ * @param recordingFinal   true for a {@code completed} recording callback, whose URL replaces earlier ones
+ */
+public record CallObservation(
+        Resolution source,
+        CallStatus status,
+        String dialedSid,
+        String toNumber,
+        OffsetDateTime answeredAt,
+        OffsetDateTime endedAt,
+        boolean endedAtEstimated,
+        Integer durationSeconds,
+        String recordingSid,
+        String recordingUrl,
+        Integer recordingDurationSeconds,
+        boolean recordingFinal,
+        OffsetDateTime parentEndedAt) {
+
+    public static Builder from(Resolution source) {
+        return new Builder(source);
+    }
+
+    /** Builds observations field by field; the parsers set only what their request carries. */
+    public static final class Builder {
+        private final Resolution source;
+        private CallStatus status;
+        private String dialedSid;
+        private String toNumber;
+        private OffsetDateTime answeredAt;
+        private OffsetDateTime endedAt;
+        private boolean endedAtEstimated;
+        private Integer durationSeconds;
+        private String recordingSid;
+        private String recordingUrl;
+        private Integer recordingDurationSeconds;
+        private boolean recordingFinal;
+        private OffsetDateTime parentEndedAt;
+
+        private Builder(Resolution source) {
+            this.source = source;
+        }
+
+        /**
+         * The dialed leg reached {@code status} at {@code at}: sets the answer time for {@code in-progress}
+         * and the end time for terminal statuses.
+         */
+        public Builder status(CallStatus status, OffsetDateTime at, boolean atIsEstimate) {
+            this.status = status;
+            if (status == CallStatus.IN_PROGRESS) {
+                this.answeredAt = at;
+            } else if (status.isTerminal()) {
+                this.endedAt = at;
+                this.endedAtEstimated = atIsEstimate;
+            }
+            return this;
+        }
+
+        public Builder answeredAt(OffsetDateTime at) {
+            this.answeredAt = at;
+            return this;
+        }
+
+        public Builder endedAt(OffsetDateTime at, boolean estimate) {
+            this.endedAt = at;
+            this.endedAtEstimated = estimate;
+            return this;
+        }
+
+        public Builder dialedSid(String sid) {
+            this.dialedSid = sid;
+            return this;
+        }
+
+        public Builder toNumber(String to) {
+            this.toNumber = to;
+            return this;
+        }
+
+        public Builder durationSeconds(Integer seconds) {
+            this.durationSeconds = seconds;
+            return this;
+        }
+
+        public Builder recording(String sid, String url, Integer durationSeconds, boolean isFinal) {
+            this.recordingSid = sid;
+            this.recordingUrl = url;
+            this.recordingDurationSeconds = durationSeconds;
+            this.recordingFinal = isFinal;
+            return this;
+        }
+
+        public Builder parentEndedAt(OffsetDateTime at) {
+            this.parentEndedAt = at;
+            return this;
+        }
+
+        public CallObservation build() {
+            return new CallObservation(source, status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated,
+                    durationSeconds, recordingSid, recordingUrl, recordingDurationSeconds, recordingFinal,
+                    parentEndedAt);
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package dev.calltracker.call;
+
+import io.vertx.mutiny.sqlclient.Row;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/** A {@code call_recordings} row as the transition code needs it: identity, lead, and state. */
+public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime createdAt, CallState state) {
+
+    static final String COLUMNS = "id, call_sid, lead_id, created_at, status, dialed_call_sid, to_number, answered_at, "
+            + "ended_at, ended_at_estimated, duration_seconds, recording_sid, recording_url, "
+            + "recording_duration_seconds, parent_ended_at, resolution";
+
+    static CallRow from(Row r) {
+        String status = r.getString("status");
+        CallState state = new CallState(
+                CallStatus.fromStored(status).orElseThrow(
+                        () -> new IllegalStateException("call " + r.getString("call_sid") + " has unknown status " + status)),
+                r.getString("dialed_call_sid"),
+                r.getString("to_number"),
+                r.getOffsetDateTime("answered_at"),
+                r.getOffsetDateTime("ended_at"),
+                Boolean.TRUE.equals(r.getBoolean("ended_at_estimated")),
+                r.getInteger("duration_seconds"),
+                r.getString("recording_sid"),
+                r.getString("recording_url"),
+                r.getInteger("recording_duration_seconds"),
+                r.getOffsetDateTime("parent_ended_at"),
+                resolution(r.getString("resolution")));
+        return new CallRow(r.getUUID("id"), r.getString("call_sid"), r.getUUID("lead_id"),
+                r.getOffsetDateTime("created_at"), state);
+    }
+
+    private static Resolution resolution(String value) {
+        if (value == null) {
+            return null;
+        }
+        for (Resolution r : Resolution.values()) {
+            if (r.value().equals(value)) {
+                return r;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,30 @@
+package dev.calltracker.call;
+
+import java.time.OffsetDateTime;
+
+/**
+ * What the service knows about one call: the dialed leg's outcome and the facts around it. Immutable;
+ * {@link CallTransition} derives the next state from an observation.
+ *
+ * @param endedAtEstimated true when {@code endedAt} is the receipt time of a request without a Twilio
+ *                         timestamp (the {@code <Dial action>}); a Twilio timestamp replaces it
+ * @param resolution       how the terminal status was decided, null while the call is live
+ */
+public record CallState(
+        CallStatus status,
+        String dialedSid,
+        String toNumber,
+        OffsetDateTime answeredAt,
+        OffsetDateTime endedAt,
+        boolean endedAtEstimated,
+        Integer durationSeconds,
+        String recordingSid,
+        String recordingUrl,
+        Integer recordingDurationSeconds,
+        OffsetDateTime parentEndedAt,
+        Resolution resolution) {
+
+    public static CallState initiated() {
+        return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null);
+    }
+}

@@ -1,0 +1,39 @@
+package dev.calltracker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.List;
+
+/** How the service dials and where Twilio reaches it. Environment variables: {@code CALLING_*}. */
+@ConfigMapping(prefix = "calling")
+public interface CallingConfig {
+
+    /** Public base URL Twilio calls (scheme, host, optional port; no trailing slash). Signature checks use it. */
+    String publicBaseUrl();
+
+    /** E.164 caller id put on {@code <Dial callerId>}. */
+    String callerId();
+
+    /** E.164 prefixes that may be dialed, e.g. {@code +1,+44}. */
+    @WithDefault("+1")
+    List<String> allowedPrefixes();
+
+    /**
+     * E.164 prefixes never dialed even inside an allowed prefix: premium-rate ranges, the classic
+     * toll-fraud targets ({@code +1900} and {@code +1976} in the North American plan).
+     */
+    @WithDefault("+1900,+1976")
+    List<String> blockedPrefixes();
+
+    /** {@code <Dial timeLimit>}: Twilio ends the dialed leg after this long. */
+    @WithDefault("14400s")
+    Duration timeLimit();
+
+    /**
+     * Connection overrides appended to every callback URL (e.g. {@code #rc=3&rp=ct,rt,5xx}). Twilio reads
+     * the fragment and never sends it back, so it is not part of the signed URL.
+     */
+    @WithDefault("#rc=3&rp=ct,rt,5xx")
+    String callbackUrlFragment();
+}

@@ -1,0 +1,30 @@
+package dev.calltracker.http;
+
+/** A request the client can fix. Thrown before anything is written; mapped to {@link Problem}. */
+public class RequestRejected extends RuntimeException {
+
+    private final int status;
+    private final String field;
+
+    public RequestRejected(int status, String message, String field) {
+        super(message, null, false, false);
+        this.status = status;
+        this.field = field;
+    }
+
+    public static RequestRejected badField(String field, String message) {
+        return new RequestRejected(400, message, field);
+    }
+
+    public static RequestRejected forbidden(String message) {
+        return new RequestRejected(403, message, null);
+    }
+
+    public int status() {
+        return status;
+    }
+
+    public String field() {
+        return field;
+    }
+}

@@ -1,0 +1,44 @@
+package dev.calltracker.lead;
+
+import dev.calltracker.http.QueryValues;
+import dev.calltracker.http.RequestRejected;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.StreamSupport;
+
+/** The lead's timeline, newest first: what the CRM's lead page shows. */
+@Path("/api/leads/{id}/activities")
+public class LeadActivityResource {
+
+    private static final int MAX_LIMIT = 500;
+
+    private final Pool pool;
+    private final LeadRepository leads;
+
+    public LeadActivityResource(Pool pool, LeadRepository leads) {
+        this.pool = pool;
+        this.leads = leads;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<List<LeadActivity>> activities(@PathParam("id") String id, @QueryParam("limit") String limitParam) {
+        UUID leadId = QueryValues.uuid("id", id);
+        int limit = QueryValues.intBetween("limit", limitParam, 100, 1, MAX_LIMIT);
+        return pool.withConnection(db -> leads.exists(db, leadId).flatMap(exists -> {
+            if (!exists) {
+                throw new RequestRejected(404, "lead not found", "id");
+            }
+            return leads.activities(db, leadId, limit).map(rows -> StreamSupport.stream(rows.spliterator(), false)
+                    .map(LeadActivity::from).toList());
+        }));
+    }
+}

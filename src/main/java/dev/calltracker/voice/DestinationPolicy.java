@@ -1,0 +1,45 @@
+package dev.calltracker.voice;
+
+import dev.calltracker.config.CallingConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which numbers the voice webhook may dial. {@code To} comes from the browser, so it is attacker-
+ * controlled: only E.164 numbers inside an allowed prefix and outside the blocked (premium-rate) ones.
+ */
+@ApplicationScoped
+public class DestinationPolicy {
+
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+    private static final Pattern PHONE_PUNCTUATION = Pattern.compile("[\\s().-]");
+
+    private final List<String> allowedPrefixes;
+    private final List<String> blockedPrefixes;
+
+    public DestinationPolicy(CallingConfig config) {
+        this.allowedPrefixes = config.allowedPrefixes().stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+        this.blockedPrefixes = config.blockedPrefixes().stream().map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    /** Why {@code to} may not be dialed, or empty when it may. */
+    public Optional<String> refusal(String to) {
+        if (!E164.matcher(to).matches()) {
+            return Optional.of("the destination is not an E.164 number");
+        }
+        if (allowedPrefixes.stream().noneMatch(to::startsWith)) {
+            return Optional.of("the destination is outside the allowed prefixes");
+        }
+        if (blockedPrefixes.stream().anyMatch(to::startsWith)) {
+            return Optional.of("the destination is a blocked (premium-rate) number");
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code to} is the lead's phone number, ignoring the punctuation CRMs store numbers with. */
+    public static boolean sameNumber(String leadPhone, String to) {
+        return PHONE_PUNCTUATION.matcher(leadPhone).replaceAll("").equals(to);
+    }
+}

@@ -1,0 +1,93 @@
+package dev.calltracker.voice;
+
+import dev.calltracker.config.CallingConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.StringWriter;
+import javax.xml.stream.XMLOutputFactory;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamWriter;
+
+/**
+ * Builds the TwiML answers. Always through an XML writer, never by concatenation: {@code To} is
+ * attacker-controlled and comes out escaped.
+ *
+ * <p>The dialed leg's status callbacks are configured on {@code <Number>}, where Twilio reads them.
+ * {@code <Dial>} has no {@code statusCallback} attribute (Twilio ignores it with warning 12200); putting
+ * it there was the original system's bug.
+ */
+@ApplicationScoped
+public class TwimlBuilder {
+
+    private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
+
+    private final CallingConfig config;
+    private final String callbackUrl;
+    private final String recordingUrl;
+
+    public TwimlBuilder(CallingConfig config) {
+        this.config = config;
+        String base = config.publicBaseUrl().endsWith("/")
+                ? config.publicBaseUrl().substring(0, config.publicBaseUrl().length() - 1)
+                : config.publicBaseUrl();
+        this.callbackUrl = base + "/api/calling/webhook" + config.callbackUrlFragment();
+        this.recordingUrl = base + "/api/calling/recording" + config.callbackUrlFragment();
+    }
+
+    /** Dials {@code to} (already checked by {@link DestinationPolicy}) with every callback this service needs. */
+    public String dial(String to) {
+        return write(w -> {
+            w.writeStartElement("Dial");
+            w.writeAttribute("callerId", config.callerId());
+            w.writeAttribute("record", "record-from-answer");
+            w.writeAttribute("answerOnBridge", "true");
+            w.writeAttribute("timeLimit", Long.toString(config.timeLimit().toSeconds()));
+            w.writeAttribute("action", callbackUrl);
+            w.writeAttribute("method", "POST");
+            w.writeAttribute("recordingStatusCallback", recordingUrl);
+            w.writeAttribute("recordingStatusCallbackEvent", "completed");
+            w.writeAttribute("recordingStatusCallbackMethod", "POST");
+            w.writeStartElement("Number");
+            w.writeAttribute("statusCallback", callbackUrl);
+            w.writeAttribute("statusCallbackEvent", "initiated ringing answered completed");
+            w.writeAttribute("statusCallbackMethod", "POST");
+            w.writeCharacters(to);
+            w.writeEndElement();
+            w.writeEndElement();
+        });
+    }
+
+    /** Refuses the call: a short message to the agent, then hang up. Nothing is dialed. */
+    public String refuse(String message) {
+        return write(w -> {
+            w.writeStartElement("Say");
+            w.writeCharacters(message);
+            w.writeEndElement();
+            w.writeEmptyElement("Hangup");
+        });
+    }
+
+    /** The answer to the {@code <Dial action>} request: the dial is over, end the browser leg. */
+    public String hangup() {
+        return write(w -> w.writeEmptyElement("Hangup"));
+    }
+
+    private interface Body {
+        void write(XMLStreamWriter w) throws XMLStreamException;
+    }
+
+    private static String write(Body body) {
+        StringWriter out = new StringWriter(512);
+        try {
+            XMLStreamWriter w = XML.createXMLStreamWriter(out);
+            w.writeStartDocument("UTF-8", "1.0");
+            w.writeStartElement("Response");
+            body.write(w);
+            w.writeEndElement();
+            w.writeEndDocument();
+            w.close();
+        } catch (XMLStreamException e) {
+            throw new IllegalStateException("could not write TwiML", e);
+        }
+        return out.toString();
+    }
+}

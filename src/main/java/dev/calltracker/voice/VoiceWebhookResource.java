@@ -1,0 +1,111 @@
+package dev.calltracker.voice;
+
+import dev.calltracker.call.CallRepository;
+import dev.calltracker.http.RequestRejected;
+import dev.calltracker.lead.LeadRepository;
+import dev.calltracker.twilio.TwilioParams;
+import dev.calltracker.twilio.TwilioRequestMetrics;
+import dev.calltracker.twilio.TwilioRequestVerifier;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The TwiML App's Voice URL: a browser ({@code Device.connect({params: {To, LeadId}})}) wants to call a
+ * lead. Answers the TwiML that dials it, with every callback where Twilio reads it, or TwiML that
+ * refuses when the destination may not be dialed.
+ */
+@Path("/api/webhooks/twilio/voice-client")
+public class VoiceWebhookResource {
+
+    private static final Logger LOG = Logger.getLogger(VoiceWebhookResource.class);
+    private static final String KIND = "voice";
+
+    private final TwilioRequestVerifier verifier;
+    private final DestinationPolicy destinations;
+    private final TwimlBuilder twiml;
+    private final Pool pool;
+    private final LeadRepository leads;
+    private final CallRepository calls;
+    private final TwilioRequestMetrics metrics;
+
+    public VoiceWebhookResource(TwilioRequestVerifier verifier, DestinationPolicy destinations, TwimlBuilder twiml,
+                                Pool pool, LeadRepository leads, CallRepository calls, TwilioRequestMetrics metrics) {
+        this.verifier = verifier;
+        this.destinations = destinations;
+        this.twiml = twiml;
+        this.pool = pool;
+        this.leads = leads;
+        this.calls = calls;
+        this.metrics = metrics;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_XML)
+    public Uni<String> dial(@Context UriInfo uri, @HeaderParam(TwilioRequestVerifier.SIGNATURE_HEADER) String signature,
+                            byte[] body) {
+        OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
+        TwilioParams p = verifier.verify(KIND, uri, signature, body);
+        String callSid;
+        String to;
+        UUID leadId;
+        try {
+            callSid = p.requiredSid("CallSid", "CA");
+            to = p.required("To");
+            leadId = p.optionalUuid("LeadId");
+        } catch (RequestRejected e) {
+            metrics.invalid(KIND);
+            throw e;
+        }
+        var refusal = destinations.refusal(to);
+        if (refusal.isPresent()) {
+            return Uni.createFrom().item(refuse(callSid, refusal.get()));
+        }
+        String caller = p.optional("From");
+        JsonObject params = new JsonObject(new HashMap<>(p.asMap()));
+        return pool.withConnection(db -> {
+            Uni<String> leadCheck = leadId == null ? Uni.createFrom().nullItem() : leads.findPhone(db, leadId).map(phone -> {
+                if (phone == null) {
+                    return "the lead does not exist";
+                }
+                if (!phone.isEmpty() && !DestinationPolicy.sameNumber(phone, to)) {
+                    return "the destination is not the lead's phone number";
+                }
+                return null;
+            });
+            return leadCheck.flatMap(leadRefusal -> {
+                if (leadRefusal != null) {
+                    return Uni.createFrom().item(refuse(callSid, leadRefusal));
+                }
+                return calls.recordDialedCall(db, callSid, leadId, to, caller, receivedAt, params).map(recorded -> {
+                    if (recorded) {
+                        metrics.accepted(KIND);
+                    } else {
+                        metrics.duplicate(KIND);
+                    }
+                    return twiml.dial(to);
+                });
+            });
+        });
+    }
+
+    private String refuse(String callSid, String reason) {
+        metrics.refused(KIND);
+        LOG.warnf("Refused to dial for call %s: %s", callSid, reason);
+        return twiml.refuse("This call cannot be placed: " + reason + ".");
+    }
+}
