@@ -1,6 +1,5 @@
 package dev.calltracker.embedded;
 
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -48,15 +47,16 @@ public class EmbeddedDatabaseLauncher {
             System.setProperty("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres");
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
-            if (LaunchMode.current() == LaunchMode.NORMAL) {
-                LOCAL_DEFAULTS.forEach((property, envAndValue) -> {
-                    if (!isSet(property, envAndValue[0])) {
-                        LOG.warnf("%s is not set: using the local default %s (never do this in production)",
-                                envAndValue[0], property.equals("twilio.auth-token") ? "dev token" : envAndValue[1]);
-                        System.setProperty(property, envAndValue[1]);
-                    }
-                });
-            }
+            // `java -jar` runs the prod profile, which requires these settings. A local run gets the dev
+            // values for the prod profile only (the "%prod." prefix), so that in `quarkus:dev` the dev
+            // profile's own values (which a developer may have changed) still win.
+            LOCAL_DEFAULTS.forEach((property, envAndValue) -> {
+                if (!isSet(property, envAndValue[0])) {
+                    System.setProperty("%prod." + property, envAndValue[1]);
+                }
+            });
+            LOG.info("Local run: settings production must provide (CALLING_PUBLIC_BASE_URL, CALLING_CALLER_ID, "
+                    + "TWILIO_AUTH_TOKEN) fall back to the dev values when not set");
             Quarkus.run(args);
         }
     }
