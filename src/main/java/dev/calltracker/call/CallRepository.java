@@ -151,9 +151,16 @@ public class CallRepository {
                 .map(rows -> rows.iterator().next().getLong("recorded") > 0);
     }
 
+    /** Locks one call row for the rest of the caller's transaction; null when it does not exist. */
+    public Uni<CallRow> lockCall(SqlClient db, UUID id) {
+        return db.preparedQuery("SELECT " + CallRow.COLUMNS + " FROM call_recordings WHERE id = $1 FOR UPDATE")
+                .execute(Tuple.of(id))
+                .map(rows -> rows.rowCount() == 0 ? null : CallRow.from(rows.iterator().next()));
+    }
+
     /** One call by its parent sid (or its dialed sid), for support; null when unknown. */
     public Uni<Row> findCall(SqlClient db, String sid) {
-        return db.preparedQuery("SELECT " + CallRow.COLUMNS + ", caller, last_event_at, "
+        return db.preparedQuery("SELECT " + CallRow.COLUMNS + ", caller, "
                         + "updated_at FROM call_recordings WHERE call_sid = $1 OR dialed_call_sid = $1 LIMIT 1")
                 .execute(Tuple.of(sid))
                 .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next());

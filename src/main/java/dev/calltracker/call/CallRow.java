@@ -5,9 +5,10 @@ import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** A {@code call_recordings} row as the transition code needs it: identity, lead, and state. */
-public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime createdAt, CallState state) {
+public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime createdAt, OffsetDateTime lastEventAt,
+                      CallState state) {
 
-    static final String COLUMNS = "id, call_sid, lead_id, created_at, status, dialed_call_sid, to_number, answered_at, "
+    static final String COLUMNS = "id, call_sid, lead_id, created_at, last_event_at, status, dialed_call_sid, to_number, answered_at, "
             + "ended_at, ended_at_estimated, duration_seconds, recording_sid, recording_url, "
             + "recording_duration_seconds, parent_ended_at, resolution";
 
@@ -28,7 +29,7 @@ public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime creat
                 r.getOffsetDateTime("parent_ended_at"),
                 resolution(r.getString("resolution")));
         return new CallRow(r.getUUID("id"), r.getString("call_sid"), r.getUUID("lead_id"),
-                r.getOffsetDateTime("created_at"), state);
+                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("last_event_at"), state);
     }
 
     private static Resolution resolution(String value) {

@@ -1,0 +1,133 @@
+package dev.calltracker.reconcile;
+
+import dev.calltracker.call.CallObservation;
+import dev.calltracker.call.CallStatus;
+import dev.calltracker.call.Resolution;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+
+/**
+ * What the reconciler concludes about a stuck call: the one place that says when a call may be closed
+ * without a callback. It never invents a connection: a call is {@code completed} only when Twilio says
+ * so, or when the service holds a duration above zero (the call was connected and has ended).
+ */
+public final class StuckCallPolicy {
+
+    private StuckCallPolicy() {
+    }
+
+    /** A conclusion: apply an observation through the transition rule, or leave the call for a later run. */
+    public record Decision(CallObservation observation, String outcome, String detail, Map<String, Object> evidence) {
+
+        static Decision leave(String outcome, String detail) {
+            return new Decision(null, outcome, detail, Map.of());
+        }
+
+        public boolean leavesCall() {
+            return observation == null;
+        }
+    }
+
+    /** Twilio answered for the dialed leg. */
+    public static Decision fromDialedLeg(TwilioCall leg, OffsetDateTime now) {
+        var status = CallStatus.fromTwilio(leg.status());
+        if (status.isEmpty()) {
+            return Decision.leave("left-unknown-status", "Twilio answered status '" + leg.status() + "'");
+        }
+        Integer duration = seconds(leg.duration());
+        OffsetDateTime end = rfc2822(leg.endTime());
+        var observation = CallObservation.from(Resolution.TWILIO_API).dialedSid(leg.sid()).durationSeconds(duration);
+        if (status.get().isTerminal()) {
+            observation.status(status.get(), end != null ? end : now, end == null);
+            if (status.get() == CallStatus.COMPLETED && end != null && duration != null && duration > 0) {
+                observation.answeredAt(end.minusSeconds(duration));
+            }
+            return new Decision(observation.build(), status.get().value(), "Twilio says the dialed leg is " + leg.status(),
+                    twilioEvidence(leg));
+        }
+        // Still live: apply what Twilio says (it may move the call forward, e.g. to in-progress) but do not close it.
+        OffsetDateTime start = rfc2822(leg.startTime());
+        observation.status(status.get(), start != null ? start : now, start == null);
+        return new Decision(observation.build(), "left-live", "Twilio says the dialed leg is still " + leg.status(),
+                twilioEvidence(leg));
+    }
+
+    /** Twilio knows the parent leg but lists no dialed leg for it. */
+    public static Decision fromParentWithoutDialedLeg(TwilioCall parent, OffsetDateTime now) {
+        var status = CallStatus.fromTwilio(parent.status());
+        if (status.isEmpty() || !status.get().isTerminal()) {
+            return Decision.leave("left-live", "the parent leg is still " + parent.status() + " and nothing was dialed yet");
+        }
+        OffsetDateTime end = rfc2822(parent.endTime());
+        var observation = CallObservation.from(Resolution.TWILIO_API)
+                .status(CallStatus.CANCELED, end != null ? end : now, end == null).parentEndedAt(end);
+        return new Decision(observation.build(), CallStatus.CANCELED.value(),
+                "the parent leg ended (" + parent.status() + ") and no dialed leg ever existed: the dial never happened",
+                twilioEvidence(parent));
+    }
+
+    /** No answer from Twilio is available (no credentials, or Twilio does not know the call): evidence only. */
+    public static Decision fromEvidence(StuckCall call, OffsetDateTime now, Duration giveUpAfter, String why) {
+        if (call.durationSeconds() != null && call.durationSeconds() > 0) {
+            OffsetDateTime start = call.answeredAt() != null ? call.answeredAt() : call.createdAt();
+            OffsetDateTime end = start.plusSeconds(call.durationSeconds());
+            var observation = CallObservation.from(Resolution.INFERRED).status(CallStatus.COMPLETED, end, true);
+            return new Decision(observation.build(), CallStatus.COMPLETED.value(),
+                    why + "; the call has a duration of " + call.durationSeconds() + " s, so it was connected and has ended",
+                    Map.of("durationSeconds", call.durationSeconds()));
+        }
+        if (call.createdAt().isBefore(now.minus(giveUpAfter))) {
+            OffsetDateTime end = call.parentEndedAt() != null ? call.parentEndedAt() : call.lastSign();
+            var observation = CallObservation.from(Resolution.INFERRED).status(CallStatus.UNKNOWN, end, true);
+            return new Decision(observation.build(), CallStatus.UNKNOWN.value(),
+                    why + "; no evidence of an outcome after " + giveUpAfter.toHours() + " h: closed as unknown",
+                    Map.of("createdAt", call.createdAt().toString()));
+        }
+        return Decision.leave("left-waiting", why + "; no evidence yet, the call may still be live");
+    }
+
+    private static Map<String, Object> twilioEvidence(TwilioCall c) {
+        var evidence = new java.util.HashMap<String, Object>();
+        evidence.put("sid", c.sid());
+        evidence.put("status", c.status());
+        if (c.parentCallSid() != null) {
+            evidence.put("parent_call_sid", c.parentCallSid());
+        }
+        if (c.duration() != null) {
+            evidence.put("duration", c.duration());
+        }
+        if (c.startTime() != null) {
+            evidence.put("start_time", c.startTime());
+        }
+        if (c.endTime() != null) {
+            evidence.put("end_time", c.endTime());
+        }
+        return evidence;
+    }
+
+    static Integer seconds(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            return n >= 0 ? n : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    static OffsetDateTime rfc2822(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package dev.calltracker.reconcile;
+
+import dev.calltracker.call.CallEvent;
+import dev.calltracker.call.CallEventKind;
+import dev.calltracker.call.CallEventRecorder;
+import dev.calltracker.call.CallRepository;
+import dev.calltracker.call.CallState;
+import dev.calltracker.call.CallTransition;
+import dev.calltracker.reconcile.StuckCallPolicy.Decision;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.InetAddress;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.jboss.logging.Logger;
+
+/**
+ * Finds calls whose end never arrived and asks Twilio's REST API for the truth; without an answer it
+ * decides only from evidence the service holds ({@link StuckCallPolicy}). Every conclusion goes through
+ * the same transition rule as callbacks ({@link CallEventRecorder}), leads included.
+ *
+ * <p>Safe with several replicas: candidates are claimed with {@code FOR UPDATE SKIP LOCKED} and a
+ * timed claim, so each is handled by one replica; Twilio is asked without holding a row lock, and the
+ * conclusion is applied under the row lock only if no event arrived meanwhile.
+ */
+@ApplicationScoped
+public class StuckCallReconciler {
+
+    private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
+
+    private final Pool pool;
+    private final StuckCallRepository stuckCalls;
+    private final CallRepository calls;
+    private final CallEventRecorder recorder;
+    private final TwilioCallsGateway twilio;
+    private final ReconcileConfig config;
+    private final MeterRegistry registry;
+    private final String replica;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicLong stuckGauge = new AtomicLong();
+
+    public StuckCallReconciler(Pool pool, StuckCallRepository stuckCalls, CallRepository calls, CallEventRecorder recorder,
+                               TwilioCallsGateway twilio, ReconcileConfig config, MeterRegistry registry) {
+        this.pool = pool;
+        this.stuckCalls = stuckCalls;
+        this.calls = calls;
+        this.recorder = recorder;
+        this.twilio = twilio;
+        this.config = config;
+        this.registry = registry;
+        this.replica = replicaName();
+        // Updated at the end of each run, so a scrape never queries the database.
+        registry.gauge("calltracker.calls.stuck", stuckGauge);
+    }
+
+    /** The start-up run: fixes calls that were already stuck before this deployment (migrations are done by now). */
+    void onStart(@Observes StartupEvent start) {
+        if (config.runAtStartup()) {
+            run("startup").subscribe().with(
+                    report -> { },
+                    failure -> LOG.warnf("Start-up reconciliation failed (the schedule retries): %s", failure.toString()));
+        }
+    }
+
+    @Scheduled(identity = "stuck-call-reconciler", every = "${reconcile.every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> onSchedule() {
+        return run("schedule").onFailure().invoke(f -> LOG.warnf("Reconciliation failed: %s", f.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** One run: claim a batch of candidates, decide each, release the claims. One run at a time per replica. */
+    public Uni<ReconcileReport> run(String trigger) {
+        return run(trigger, config.batchSize());
+    }
+
+    public Uni<ReconcileReport> run(String trigger, int batchSize) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        String runId = UUID.randomUUID().toString();
+        if (!running.compareAndSet(false, true)) {
+            return Uni.createFrom().item(ReconcileReport.skipped(runId, trigger, replica, now));
+        }
+        return pool.withTransaction(tx -> stuckCalls.claim(tx, now.minus(config.staleAfter()),
+                        now.minus(config.parentEndedGrace()), batchSize, now.plus(config.claimTimeout()), replica, now))
+                .flatMap(claimed -> Multi.createFrom().iterable(claimed)
+                        .onItem().transformToUniAndConcatenate(call -> reconcile(call, runId))
+                        .collect().asList()
+                        .call(entries -> pool.withConnection(db -> stuckCalls.release(db, claimed.stream().map(StuckCall::id).toList())))
+                        .map(entries -> new ReconcileReport(runId, trigger, replica, now, false, claimed.size(), entries)))
+                .call(this::refreshStuckGauge)
+                .invoke(this::log)
+                .onTermination().invoke(() -> running.set(false));
+    }
+
+    private Uni<ReconcileReport.Entry> reconcile(StuckCall call, String runId) {
+        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        Uni<Decision> decision = twilio.hasCredentials()
+                ? askTwilio(call, now)
+                : Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(), "no Twilio credentials"));
+        return decision
+                // Twilio being unreachable is never a reason to guess: the call waits for the next run.
+                .onFailure().recoverWithItem(f -> Decision.leave("left-twilio-unavailable", describe(f)))
+                .flatMap(d -> d.leavesCall() ? Uni.createFrom().item(entry(call, d, false)) : apply(call, d, runId))
+                .onFailure().recoverWithItem(f -> {
+                    LOG.warnf("Reconciling call %s failed: %s", call.callSid(), f.toString());
+                    return new ReconcileReport.Entry(call.callSid(), "left-error", null, false, f.toString());
+                })
+                .invoke(this::count);
+    }
+
+    private Uni<Decision> askTwilio(StuckCall call, OffsetDateTime now) {
+        if (call.dialedSid() != null) {
+            return twilio.fetchCall(call.dialedSid()).map(leg -> leg
+                    .map(l -> StuckCallPolicy.fromDialedLeg(l, now))
+                    .orElseGet(() -> StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(),
+                            "Twilio does not know the dialed leg")));
+        }
+        return twilio.childCalls(call.callSid()).flatMap(children -> {
+            if (!children.isEmpty()) {
+                return Uni.createFrom().item(StuckCallPolicy.fromDialedLeg(children.get(0), now));
+            }
+            return twilio.fetchCall(call.callSid()).map(parent -> parent
+                    .map(p -> StuckCallPolicy.fromParentWithoutDialedLeg(p, now))
+                    .orElseGet(() -> StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(),
+                            "Twilio does not know the call")));
+        });
+    }
+
+    /** Applies the decision under the row lock, unless an event arrived since the call was claimed. */
+    private Uni<ReconcileReport.Entry> apply(StuckCall call, Decision decision, String runId) {
+        return pool.withTransaction(tx -> calls.lockCall(tx, call.id()).flatMap(row -> {
+            if (row == null || row.state().status().isTerminal() || !sameInstant(row.lastEventAt(), call.lastEventAt())) {
+                return Uni.createFrom().item(entry(call,
+                        Decision.leave("left-changed", "an event arrived while Twilio was asked; left for the next run"), false));
+            }
+            CallState next = CallTransition.apply(row.state(), decision.observation());
+            if (next.equals(row.state())) {
+                return Uni.createFrom().item(entry(call, decision, false));
+            }
+            Map<String, String> params = new HashMap<>();
+            decision.evidence().forEach((k, v) -> params.put(k, String.valueOf(v)));
+            params.put("decision", decision.outcome());
+            params.put("detail", decision.detail());
+            params.put("run", runId);
+            params.put("replica", replica);
+            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+            CallEvent event = new CallEvent(call.callSid(), next.dialedSid() != null ? next.dialedSid() : call.callSid(),
+                    CallEventKind.RECONCILER, decision.outcome(), null, null, now,
+                    "reconciler:" + call.callSid() + ":" + runId, params, decision.observation());
+            return recorder.record(tx, event).map(outcome -> entry(call, decision, outcome == CallEventRecorder.Outcome.APPLIED));
+        }));
+    }
+
+    private Uni<Void> refreshStuckGauge(ReconcileReport report) {
+        return pool.withConnection(db -> stuckCalls.countStuck(db, OffsetDateTime.now(ZoneOffset.UTC).minus(config.alertAfter())))
+                .invoke(stuckGauge::set).replaceWithVoid();
+    }
+
+    /** The last value of the stuck-calls gauge. */
+    public long stuckCalls() {
+        return stuckGauge.get();
+    }
+
+    private static ReconcileReport.Entry entry(StuckCall call, Decision d, boolean applied) {
+        String source = d.observation() == null ? null : d.observation().source().value();
+        return new ReconcileReport.Entry(call.callSid(), d.outcome(), source, applied, d.detail());
+    }
+
+    private void count(ReconcileReport.Entry e) {
+        registry.counter("calltracker.reconciler.decisions", "source", e.source() == null ? "none" : e.source(),
+                "outcome", e.applied() ? e.outcome() : e.outcome().startsWith("left-") ? e.outcome() : "unchanged").increment();
+    }
+
+    private void log(ReconcileReport report) {
+        if (report.claimed() > 0) {
+            LOG.infof("Reconciliation %s (%s): %d stale calls, %d decided", report.runId(), report.trigger(),
+                    report.claimed(), report.appliedCount());
+            report.calls().forEach(e -> LOG.debugf("  %s -> %s (%s): %s", e.callSid(), e.outcome(), e.source(), e.detail()));
+        }
+    }
+
+    private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
+        return a == null ? b == null : b != null && a.isEqual(b);
+    }
+
+    private static String describe(Throwable f) {
+        if (f instanceof CircuitBreakerOpenException) {
+            return "Twilio's API keeps failing: circuit breaker open, not asking for now";
+        }
+        if (f instanceof TimeoutException || f instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException) {
+            return "Twilio's API timed out";
+        }
+        return "Twilio's API failed: " + f;
+    }
+
+    private static String replicaName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (Exception e) {
+                host = "replica";
+            }
+        }
+        return host + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+}

@@ -1,0 +1,86 @@
+package dev.calltracker.reconcile;
+
+import dev.calltracker.config.TwilioConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.faulttolerance.api.ExponentialBackoff;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.WebApplicationException;
+import java.nio.charset.StandardCharsets;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+/**
+ * Asks Twilio about calls, politely: each request has a timeout, 429/5xx/timeouts are retried with
+ * exponential backoff and jitter, and a circuit breaker stops all requests for a while when Twilio
+ * keeps failing. A 404 is an answer ("Twilio does not know this call"), not a failure.
+ */
+@ApplicationScoped
+public class TwilioCallsGateway {
+
+    private final TwilioCallsApi api;
+    private final TwilioConfig config;
+    private final MeterRegistry registry;
+
+    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioConfig config, MeterRegistry registry) {
+        this.api = api;
+        this.config = config;
+        this.registry = registry;
+    }
+
+    /** Credentials exist when the account is known: API key + secret, or else the auth token. */
+    public boolean hasCredentials() {
+        return config.accountSid().isPresent();
+    }
+
+    /** The call, or empty when Twilio answers 404. */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = CircuitBreakerOpenException.class)
+    @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
+    public Uni<Optional<TwilioCall>> fetchCall(String callSid) {
+        return api.fetchCall(authorization(), accountSid(), callSid)
+                .map(Optional::of)
+                .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(Optional.empty())
+                .onFailure().invoke(this::countError);
+    }
+
+    /** The dialed legs of a parent call (empty when none, or when Twilio does not know the parent). */
+    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
+    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = CircuitBreakerOpenException.class)
+    @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
+    public Uni<List<TwilioCall>> childCalls(String parentCallSid) {
+        return api.childCalls(authorization(), accountSid(), parentCallSid)
+                .map(page -> page.calls() == null ? List.<TwilioCall>of() : page.calls())
+                .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(List.of())
+                .onFailure().invoke(this::countError);
+    }
+
+    private static boolean isNotFound(Throwable t) {
+        return t instanceof WebApplicationException e && e.getResponse().getStatus() == 404;
+    }
+
+    private void countError(Throwable t) {
+        String status = t instanceof WebApplicationException e ? Integer.toString(e.getResponse().getStatus())
+                : t.getClass().getSimpleName();
+        registry.counter("calltracker.twilio.api.errors", "status", status).increment();
+    }
+
+    private String accountSid() {
+        return config.accountSid().orElseThrow(() -> new IllegalStateException("TWILIO_ACCOUNT_SID is not set"));
+    }
+
+    private String authorization() {
+        String user = config.apiKeySid().orElse(accountSid());
+        String password = config.apiKeySid().isPresent() ? config.apiKeySecret().orElse("") : config.authToken();
+        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,411 @@
+package dev.calltracker.reconcile;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
+import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
+import static dev.calltracker.testing.TwilioFake.newSid;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.calltracker.call.CallEventRecorder;
+import dev.calltracker.call.CallRepository;
+import dev.calltracker.testing.TestSql;
+import dev.calltracker.testing.TwilioApiTestResource;
+import dev.calltracker.testing.TwilioFake;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class ReconcilerTest {
+
+    static final String CALLS = "/2010-04-01/Accounts/" + TwilioFake.ACCOUNT_SID + "/Calls";
+    static final Duration AWAIT = Duration.ofMinutes(2);
+
+    @Inject
+    Pool pool;
+    @Inject
+    StuckCallReconciler reconciler;
+    @Inject
+    CircuitBreakerMaintenance circuitBreakers;
+    @Inject
+    StuckCallRepository stuckCalls;
+    @Inject
+    CallRepository calls;
+    @Inject
+    CallEventRecorder recorder;
+    @Inject
+    TwilioCallsGateway gateway;
+    @Inject
+    ReconcileConfig config;
+    @Inject
+    MeterRegistry registry;
+
+    TestSql sql;
+    WireMockServer twilioApi;
+    final TwilioFake twilio = TwilioFake.forTests();
+
+    @BeforeEach
+    void setUp() {
+        sql = new TestSql(pool);
+        twilioApi = TwilioApiTestResource.server();
+        twilioApi.resetAll();
+        circuitBreakers.resetAll();
+        // Each test decides about its own calls only: close whatever earlier tests left open.
+        sql.rows("UPDATE call_recordings SET status = 'canceled' WHERE status NOT IN "
+                + "('completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown')");
+    }
+
+    static OffsetDateTime now() {
+        return OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS);
+    }
+
+    static String rfc2822(OffsetDateTime t) {
+        return DateTimeFormatter.RFC_1123_DATE_TIME.format(t);
+    }
+
+    String insertStaleCall(String dialedSid, UUID leadId, String status, Integer duration, Duration age) {
+        String parent = newSid("CA");
+        OffsetDateTime at = now().minus(age);
+        sql.rows("INSERT INTO call_recordings (call_sid, dialed_call_sid, lead_id, status, duration_seconds, created_at, "
+                + "last_event_at) VALUES ($1, $2, $3, $4, $5, $6, $6)", parent, dialedSid, leadId, status, duration, at);
+        return parent;
+    }
+
+    static String twilioCall(String sid, String parent, String status, Integer duration, OffsetDateTime start,
+                             OffsetDateTime end) {
+        return """
+                {"sid": "%s", "parent_call_sid": %s, "status": "%s", "duration": %s, "start_time": %s, "end_time": %s,
+                 "direction": "outbound-dial", "answered_by": null, "to": "+15551230000"}"""
+                .formatted(sid, parent == null ? "null" : "\"" + parent + "\"", status,
+                        duration == null ? "null" : "\"" + duration + "\"",
+                        start == null ? "null" : "\"" + rfc2822(start) + "\"", end == null ? "null" : "\"" + rfc2822(end) + "\"");
+    }
+
+    void stubCall(String sid, String json) {
+        twilioApi.stubFor(get(urlPathEqualTo(CALLS + "/" + sid + ".json")).willReturn(okJson(json)));
+    }
+
+    ReconcileReport runReconciler() {
+        return reconciler.run("test").await().atMost(AWAIT);
+    }
+
+    ReconcileReport.Entry entryFor(ReconcileReport report, String callSid) {
+        return report.calls().stream().filter(e -> e.callSid().equals(callSid)).findFirst()
+                .orElseThrow(() -> new AssertionError(callSid + " was not claimed: " + report));
+    }
+
+    @Test
+    void twilioSaysCompletedWithDuration() {
+        UUID lead = sql.insertLead("new", "+15551230000");
+        String child = newSid("CA");
+        String parent = insertStaleCall(child, lead, "in-progress", null, Duration.ofMinutes(30));
+        OffsetDateTime end = now().minusMinutes(20);
+        stubCall(child, twilioCall(child, parent, "completed", 95, end.minusSeconds(100), end));
+
+        ReconcileReport report = runReconciler();
+
+        assertThat(entryFor(report, parent).outcome()).isEqualTo("completed");
+        Row call = sql.call(parent);
+        assertThat(call.getString("status")).isEqualTo("completed");
+        assertThat(call.getString("resolution")).isEqualTo("twilio-api");
+        assertThat(call.getInteger("duration_seconds")).isEqualTo(95);
+        assertThat(call.getOffsetDateTime("ended_at")).isEqualTo(end);
+        Row lead2 = sql.lead(lead);
+        assertThat(lead2.getString("status")).isEqualTo("contacted");
+        assertThat(lead2.getOffsetDateTime("last_contacted_at")).isEqualTo(end);
+        assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1 AND kind = 'reconciler' "
+                + "AND source = 'twilio-api'", parent)).isEqualTo(1);
+        assertThat(sql.count("SELECT count(*) FROM lead_activities WHERE lead_id = $1 AND status = 'completed'", lead))
+                .isEqualTo(1);
+        assertThat(sql.row("SELECT reconcile_claimed_until FROM call_recordings WHERE call_sid = $1", parent)
+                .getOffsetDateTime(0)).as("claim released").isNull();
+    }
+
+    @Test
+    void twilioSaysBusyAndTheLeadIsNotContacted() {
+        UUID lead = sql.insertLead("new", "+15551230000");
+        String child = newSid("CA");
+        String parent = insertStaleCall(child, lead, "ringing", null, Duration.ofMinutes(30));
+        stubCall(child, twilioCall(child, parent, "busy", 0, now().minusMinutes(30), now().minusMinutes(29)));
+
+        runReconciler();
+
+        assertThat(sql.call(parent).getString("status")).isEqualTo("busy");
+        assertThat(sql.lead(lead).getString("status")).isEqualTo("new");
+        assertThat(sql.lead(lead).getOffsetDateTime("last_contacted_at")).isNull();
+    }
+
+    @Test
+    void aCallTwilioSaysIsStillLiveIsLeftOpen() {
+        String child = newSid("CA");
+        String parent = insertStaleCall(child, null, "in-progress", null, Duration.ofHours(2));
+        stubCall(child, twilioCall(child, parent, "in-progress", null, now().minusHours(2), null));
+
+        ReconcileReport report = runReconciler();
+
+        assertThat(entryFor(report, parent).outcome()).isEqualTo("left-live");
+        assertThat(sql.call(parent).getString("status")).isEqualTo("in-progress");
+        assertThat(sql.call(parent).getString("resolution")).isNull();
+    }
+
+    @Test
+    void withoutADialedSidTheChildrenAreListed() {
+        String parent = insertStaleCall(null, null, "initiated", null, Duration.ofMinutes(15));
+        String child = newSid("CA");
+        OffsetDateTime end = now().minusMinutes(14);
+        twilioApi.stubFor(get(urlPathEqualTo(CALLS + ".json")).withQueryParam("ParentCallSid",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo(parent))
+                .willReturn(okJson("{\"calls\": [" + twilioCall(child, parent, "no-answer", 0, end.minusSeconds(30), end) + "]}")));
+
+        runReconciler();
+
+        Row call = sql.call(parent);
+        assertThat(call.getString("status")).isEqualTo("no-answer");
+        assertThat(call.getString("dialed_call_sid")).isEqualTo(child);
+    }
+
+    @Test
+    void parentEndedAndNoDialedLegEverExistedIsCanceled() {
+        String parent = insertStaleCall(null, null, "initiated", null, Duration.ofMinutes(15));
+        OffsetDateTime end = now().minusMinutes(14);
+        twilioApi.stubFor(get(urlPathEqualTo(CALLS + ".json")).willReturn(okJson("{\"calls\": []}")));
+        stubCall(parent, twilioCall(parent, null, "completed", 3, end.minusSeconds(3), end));
+
+        runReconciler();
+
+        Row call = sql.call(parent);
+        assertThat(call.getString("status")).isEqualTo("canceled");
+        assertThat(call.getString("resolution")).isEqualTo("twilio-api");
+        assertThat(call.getOffsetDateTime("ended_at")).isEqualTo(end);
+    }
+
+    @Test
+    void aParentThatEndedMakesTheCallACandidateBeforeItIsStale() {
+        String parent = newSid("CA");
+        sql.rows("INSERT INTO call_recordings (call_sid, status, created_at, last_event_at, parent_ended_at) "
+                + "VALUES ($1, 'ringing', now() - interval '2 minutes', now() - interval '1 minute', now() - interval '1 minute')", parent);
+        twilioApi.stubFor(get(urlPathEqualTo(CALLS + ".json")).willReturn(okJson("{\"calls\": []}")));
+        stubCall(parent, twilioCall(parent, null, "completed", 3, now().minusMinutes(2), now().minusMinutes(1)));
+
+        runReconciler();
+
+        assertThat(sql.call(parent).getString("status")).isEqualTo("canceled");
+    }
+
+    @Test
+    void unknownToTwilioDecidesFromEvidence() {
+        UUID lead = sql.insertLead("new", "+15551230000");
+        String withDuration = insertStaleCall(newSid("CA"), lead, "in-progress", 300, Duration.ofMinutes(20));
+        String young = insertStaleCall(newSid("CA"), null, "ringing", null, Duration.ofMinutes(20));
+        String old = insertStaleCall(newSid("CA"), null, "ringing", null, Duration.ofHours(7));
+        // WireMock answers 404 to anything not stubbed.
+
+        ReconcileReport report = runReconciler();
+
+        Row connected = sql.call(withDuration);
+        assertThat(connected.getString("status")).isEqualTo("completed");
+        assertThat(connected.getString("resolution")).isEqualTo("inferred");
+        assertThat(connected.getOffsetDateTime("ended_at"))
+                .isEqualTo(connected.getOffsetDateTime("created_at").plusSeconds(300));
+        assertThat(sql.lead(lead).getString("status")).isEqualTo("contacted");
+
+        assertThat(entryFor(report, young).outcome()).isEqualTo("left-waiting");
+        assertThat(sql.call(young).getString("status")).isEqualTo("ringing");
+
+        Row gaveUp = sql.call(old);
+        assertThat(gaveUp.getString("status")).isEqualTo("unknown");
+        assertThat(gaveUp.getString("resolution")).isEqualTo("inferred");
+    }
+
+    @Test
+    void rateLimitedThenAnsweredIsRetried() {
+        String child = newSid("CA");
+        String parent = insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(20));
+        String url = CALLS + "/" + child + ".json";
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("429").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(429).withBody("{\"code\": 20429}")).willSetStateTo("answered"));
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("429").whenScenarioStateIs("answered")
+                .willReturn(okJson(twilioCall(child, parent, "failed", 0, now().minusMinutes(20), now().minusMinutes(19)))));
+
+        runReconciler();
+
+        assertThat(sql.call(parent).getString("status")).isEqualTo("failed");
+        twilioApi.verify(2, getRequestedFor(urlPathEqualTo(url)));
+    }
+
+    @Test
+    void persistentServerErrorsOpenTheBreakerAndLeaveTheCalls() {
+        List<String> parents = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            parents.add(insertStaleCall(newSid("CA"), null, "ringing", 60, Duration.ofMinutes(20)));
+        }
+        twilioApi.stubFor(get(urlPathMatching(CALLS + "/.*")).willReturn(aResponse().withStatus(500)));
+
+        ReconcileReport report = runReconciler();
+
+        for (String parent : parents) {
+            assertThat(sql.call(parent).getString("status")).as("Twilio unreachable is never a reason to guess")
+                    .isEqualTo("ringing");
+            assertThat(entryFor(report, parent).outcome()).isEqualTo("left-twilio-unavailable");
+        }
+        assertThat(report.calls()).anyMatch(e -> e.detail().contains("circuit breaker open"));
+        int requests = twilioApi.findAll(getRequestedFor(urlPathMatching(CALLS + "/.*"))).size();
+        assertThat(requests).as("the breaker stops the requests").isLessThan(5 * 4);
+        assertThat(sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = ANY($1) AND reconcile_claimed_until IS NULL",
+                (Object) parents.toArray(String[]::new))).as("left for the next run").isEqualTo(5);
+    }
+
+    @Test
+    void aCallbackAfterTheReconcilerClosedTheCallOnlyFillsInMissingData() {
+        String child = newSid("CA");
+        String parent = insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(30));
+        runReconciler(); // 404 → no evidence, young → left
+        sql.rows("UPDATE call_recordings SET created_at = now() - interval '7 hours' WHERE call_sid = $1", parent);
+        runReconciler(); // → unknown
+        assertThat(sql.call(parent).getString("status")).isEqualTo("unknown");
+
+        OffsetDateTime end = now().minusHours(6);
+        twilio.post(TwilioFake.WEBHOOK_PATH, TwilioFake.dialedStatus(parent, child, "completed", 3, end, 33))
+                .then().statusCode(204);
+        Row call = sql.call(parent);
+        assertThat(call.getString("status")).isEqualTo("unknown");
+        assertThat(call.getString("resolution")).isEqualTo("inferred");
+        assertThat(call.getInteger("duration_seconds")).as("missing data filled in").isEqualTo(33);
+        assertThat(call.getOffsetDateTime("ended_at")).as("Twilio's timestamp replaces the estimate").isEqualTo(end);
+    }
+
+    @Test
+    void twoReplicasOverAThousandStaleCallsDecideEachOnceWhileCallbacksArrive() throws Exception {
+        List<String> parents = new ArrayList<>();
+        List<String> children = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            children.add(newSid("CA"));
+        }
+        sql.rows("""
+                INSERT INTO call_recordings (call_sid, dialed_call_sid, status, duration_seconds, created_at, last_event_at)
+                SELECT 'CA' || md5(c), c, 'in-progress', 30, now() - interval '20 minutes', now() - interval '20 minutes'
+                  FROM unnest($1::text[]) AS c""", (Object) children.toArray(String[]::new));
+        sql.rows("SELECT call_sid FROM call_recordings WHERE dialed_call_sid = ANY($1) ORDER BY dialed_call_sid",
+                (Object) children.toArray(String[]::new)).forEach(r -> parents.add(r.getString(0)));
+        StuckCallReconciler otherReplica = new StuckCallReconciler(pool, stuckCalls, calls, recorder, gateway, config, registry);
+
+        CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> drain(reconciler));
+        CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> drain(otherReplica));
+        // Meanwhile Twilio's own completed callbacks arrive for 200 of the calls.
+        List<Row> some = sql.rows("SELECT call_sid, dialed_call_sid FROM call_recordings WHERE dialed_call_sid = ANY($1) "
+                + "ORDER BY random() LIMIT 200", (Object) children.toArray(String[]::new));
+        for (Row r : some) {
+            twilio.post(TwilioFake.WEBHOOK_PATH, TwilioFake.dialedStatus(r.getString(0), r.getString(1), "completed", 3,
+                    now().minusMinutes(19), 30)).then().statusCode(204);
+        }
+        int decidedByA = a.get();
+        int decidedByB = b.get();
+
+        assertThat(decidedByA).isPositive();
+        assertThat(decidedByB).isPositive();
+        String[] sids = parents.toArray(String[]::new);
+        assertThat(sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = ANY($1) AND status = 'completed'",
+                (Object) sids)).isEqualTo(1000);
+        assertThat(sql.count("""
+                SELECT count(*) FROM (SELECT call_sid FROM call_events WHERE kind = 'reconciler' AND call_sid = ANY($1)
+                                      GROUP BY call_sid HAVING count(*) > 1) twice""", (Object) sids))
+                .as("no call decided twice").isZero();
+        long byReconciler = sql.count("SELECT count(*) FROM call_events WHERE kind = 'reconciler' AND call_sid = ANY($1)",
+                (Object) sids);
+        long byCallback = sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = ANY($1) AND resolution = 'callback'",
+                (Object) sids);
+        assertThat(byReconciler + byCallback).as("every call decided exactly once").isEqualTo(1000);
+        assertThat(decidedByA + decidedByB).isEqualTo((int) byReconciler);
+    }
+
+    private static int drain(StuckCallReconciler replica) {
+        int decided = 0;
+        while (true) {
+            ReconcileReport report = replica.run("race", 50).await().atMost(AWAIT);
+            if (report.skipped()) {
+                continue;
+            }
+            if (report.claimed() == 0) {
+                return decided;
+            }
+            decided += (int) report.appliedCount();
+        }
+    }
+
+    @Test
+    void adminAndDiagnosticsNeedTheBearerToken() {
+        given().post("/api/admin/reconcile").then().statusCode(401);
+        given().header("Authorization", "Bearer wrong").get("/api/diagnostics/stuck-calls").then().statusCode(401);
+        given().header("Authorization", "Basic " + TwilioApiTestResource.ADMIN_TOKEN).get("/api/diagnostics/stuck-calls")
+                .then().statusCode(401);
+        given().header("Authorization", "Bearer " + TwilioApiTestResource.ADMIN_TOKEN).get("/api/diagnostics/stuck-calls")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void diagnosticsAnswerTheOperatorsQuestions() {
+        UUID lead = sql.insertLead("new", "+15551230000");
+        String stuck = insertStaleCall(newSid("CA"), lead, "in-progress", 120, Duration.ofMinutes(40));
+        // A connected call whose lead is still new: the old trigger's failure mode.
+        sql.rows("INSERT INTO call_recordings (call_sid, lead_id, status, duration_seconds, created_at) "
+                + "VALUES ($1, $2, 'completed', 60, now() - interval '1 hour')", newSid("CA"), lead);
+        String auth = "Bearer " + TwilioApiTestResource.ADMIN_TOKEN;
+
+        given().header("Authorization", auth).get("/api/diagnostics/stuck-calls?olderThan=30m").then().statusCode(200)
+                .body("callSid", hasItem(stuck));
+        given().header("Authorization", auth).get("/api/diagnostics/stuck-calls?olderThan=2h").then().statusCode(200)
+                .body("callSid", org.hamcrest.Matchers.not(hasItem(stuck)));
+        given().header("Authorization", auth).get("/api/diagnostics/calls-with-duration-not-ended").then().statusCode(200)
+                .body("callSid", hasItem(stuck));
+        given().header("Authorization", auth).get("/api/diagnostics/uncontacted-leads").then().statusCode(200)
+                .body("id", hasItem(lead.toString()));
+        given().header("Authorization", auth).get("/api/diagnostics/calls-by-status?since=24h").then().statusCode(200)
+                .body("'in-progress'", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
+
+        given().header("Authorization", auth).post("/api/admin/reconcile").then().statusCode(200)
+                .body("trigger", equalTo("admin")).body("calls.callSid", hasItem(stuck));
+        given().header("Authorization", auth).get("/api/diagnostics/reconciliations?limit=10").then().statusCode(200)
+                .body("callSid", hasItem(stuck)).body("[0].decision", equalTo("completed"));
+
+        given().header("Authorization", auth).get("/api/diagnostics/stuck-calls?olderThan=yesterday").then().statusCode(400)
+                .body("field", equalTo("olderThan"));
+        given().header("Authorization", auth).get("/api/diagnostics/reconciliations?limit=0").then().statusCode(400)
+                .body("field", equalTo("limit"));
+        given().header("Authorization", auth).get("/api/diagnostics/calls-by-status?since=%27;drop").then().statusCode(400)
+                .body("field", equalTo("since"));
+    }
+
+    @Test
+    void theStuckCallsGaugeIsPublished() {
+        insertStaleCall(newSid("CA"), null, "ringing", null, Duration.ofMinutes(20));
+        twilioApi.stubFor(get(urlPathMatching(CALLS + "/.*")).willReturn(aResponse().withStatus(503)));
+        runReconciler();
+        assertThat(reconciler.stuckCalls()).isGreaterThanOrEqualTo(1);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("calltracker_calls_stuck"))
+                .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_decisions_total"))
+                .body(org.hamcrest.Matchers.containsString("calltracker_twilio_api_errors_total"));
+    }
+}
