@@ -64,8 +64,9 @@ public class CallRepository {
             a AS (
                 INSERT INTO lead_activities (lead_id, type, call_id, status, duration_seconds, started_at, answered_at,
                                              ended_at, recording_url)
-                SELECT lead_id, 'call', id, status, duration_seconds, created_at, answered_at, ended_at, recording_url
-                  FROM c WHERE lead_id IS NOT NULL
+                SELECT c.lead_id, 'call', c.id, c.status, c.duration_seconds, c.created_at, c.answered_at, c.ended_at,
+                       c.recording_url
+                  FROM c JOIN leads ON leads.id = c.lead_id  -- rows of the original system may name deleted leads
                 ON CONFLICT (call_id) DO UPDATE
                    SET status = EXCLUDED.status, duration_seconds = EXCLUDED.duration_seconds,
                        answered_at = EXCLUDED.answered_at, ended_at = EXCLUDED.ended_at,

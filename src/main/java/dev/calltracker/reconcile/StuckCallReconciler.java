@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
@@ -41,6 +42,7 @@ import org.jboss.logging.Logger;
 public class StuckCallReconciler {
 
     private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
+    private static final Pattern TWILIO_CALL_SID = Pattern.compile("CA[0-9a-fA-F]{32}");
 
     private final Pool pool;
     private final StuckCallRepository stuckCalls;
@@ -108,9 +110,16 @@ public class StuckCallReconciler {
 
     private Uni<ReconcileReport.Entry> reconcile(StuckCall call, String runId) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-        Uni<Decision> decision = twilio.hasCredentials()
-                ? askTwilio(call, now)
-                : Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(), "no Twilio credentials"));
+        Uni<Decision> decision;
+        if (!twilio.hasCredentials()) {
+            decision = Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(), "no Twilio credentials"));
+        } else if (!TWILIO_CALL_SID.matcher(call.callSid()).matches()) {
+            // Placeholder sids given to rows of the original system that had none (or a duplicate one).
+            decision = Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(),
+                    "not a Twilio call sid, Twilio cannot be asked"));
+        } else {
+            decision = askTwilio(call, now);
+        }
         return decision
                 // Twilio being unreachable is never a reason to guess: the call waits for the next run.
                 .onFailure().recoverWithItem(f -> Decision.leave("left-twilio-unavailable", describe(f)))

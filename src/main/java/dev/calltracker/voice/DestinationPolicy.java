@@ -38,8 +38,16 @@ public class DestinationPolicy {
         return Optional.empty();
     }
 
-    /** Whether {@code to} is the lead's phone number, ignoring the punctuation CRMs store numbers with. */
+    /**
+     * Whether {@code to} (E.164) is the lead's phone number as the CRM stored it: punctuation is ignored
+     * ({@code +1 (555) 123-0000}), and a number stored without country code ({@code 555-123-0000}, at
+     * least 7 digits) matches the end of {@code to}.
+     */
     public static boolean sameNumber(String leadPhone, String to) {
-        return PHONE_PUNCTUATION.matcher(leadPhone).replaceAll("").equals(to);
+        String stored = PHONE_PUNCTUATION.matcher(leadPhone).replaceAll("");
+        if (stored.startsWith("+")) {
+            return stored.equals(to);
+        }
+        return stored.length() >= 7 && stored.chars().allMatch(Character::isDigit) && to.endsWith(stored);
     }
 }

@@ -1,28 +1,9 @@
--- The call-tracking schema. Written to apply both to an empty database and to the original
--- system's (which already has leads and call_recordings): tables are created when missing, and
--- existing tables only gain columns, constraints and indexes; no row is rewritten here.
+-- What call-tracker adds. Existing tables only gain columns (without table rewrites: no volatile
+-- defaults), constraints and indexes; new tables are created.
 
-CREATE TABLE IF NOT EXISTS leads (
-    id                uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    first_name        text,
-    last_name         text,
-    status            text NOT NULL DEFAULT 'new',
-    last_contacted_at timestamptz,
-    created_at        timestamptz NOT NULL DEFAULT now()
-);
--- The number the lead may be dialed at: when a call names the lead, To must equal it.
+-- The number a lead may be dialed at: when a call names the lead, To must equal it.
 ALTER TABLE leads ADD COLUMN IF NOT EXISTS phone text;
 
-CREATE TABLE IF NOT EXISTS call_recordings (
-    id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
-    call_sid         text NOT NULL,            -- the parent (browser) leg
-    lead_id          uuid REFERENCES leads (id) ON DELETE SET NULL,
-    status           text NOT NULL DEFAULT 'initiated',
-    duration_seconds integer,
-    recording_url    text,
-    created_at       timestamptz NOT NULL DEFAULT now(),
-    ended_at         timestamptz
-);
 ALTER TABLE call_recordings
     ADD COLUMN IF NOT EXISTS dialed_call_sid            text,        -- the child leg that rings the lead
     ADD COLUMN IF NOT EXISTS to_number                  text,
@@ -34,7 +15,22 @@ ALTER TABLE call_recordings
     ADD COLUMN IF NOT EXISTS parent_ended_at            timestamptz, -- evidence for the reconciler
     ADD COLUMN IF NOT EXISTS last_event_at              timestamptz, -- staleness is measured from here
     ADD COLUMN IF NOT EXISTS resolution                 text,        -- callback | twilio-api | inferred
-    ADD COLUMN IF NOT EXISTS updated_at                 timestamptz NOT NULL DEFAULT now();
+    ADD COLUMN IF NOT EXISTS updated_at                 timestamptz NOT NULL DEFAULT now(),
+    -- Several replicas run the reconciler: a replica claims a stale call (FOR UPDATE SKIP LOCKED, so
+    -- claims never overlap), asks Twilio without holding a lock, then releases it. A claim left by a
+    -- replica that died expires after reconcile.claim-timeout.
+    ADD COLUMN IF NOT EXISTS reconcile_claimed_until    timestamptz,
+    ADD COLUMN IF NOT EXISTS reconcile_claimed_by       text;
+
+-- After V3 every row satisfies these.
+ALTER TABLE call_recordings ALTER COLUMN call_sid SET NOT NULL;
+ALTER TABLE call_recordings ALTER COLUMN created_at SET NOT NULL;
+ALTER TABLE call_recordings ALTER COLUMN created_at SET DEFAULT now();
+ALTER TABLE call_recordings ALTER COLUMN status SET NOT NULL;
+ALTER TABLE call_recordings ALTER COLUMN status SET DEFAULT 'initiated';
+ALTER TABLE call_recordings ADD CONSTRAINT call_recordings_status_check
+    CHECK (status IN ('queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed',
+                      'canceled', 'unknown'));
 
 CREATE UNIQUE INDEX IF NOT EXISTS call_recordings_call_sid_key ON call_recordings (call_sid);
 CREATE UNIQUE INDEX IF NOT EXISTS call_recordings_dialed_call_sid_key ON call_recordings (dialed_call_sid);
@@ -62,6 +58,7 @@ CREATE TABLE IF NOT EXISTS call_events (
     CONSTRAINT call_events_dedupe_key_key UNIQUE (dedupe_key)
 );
 CREATE INDEX IF NOT EXISTS call_events_call_sid_idx ON call_events (call_sid, id);
+CREATE INDEX IF NOT EXISTS call_events_reconciler_idx ON call_events (id) WHERE kind = 'reconciler';
 
 -- The lead's timeline: one 'call' activity per call, kept current as the call progresses.
 CREATE TABLE IF NOT EXISTS lead_activities (
@@ -80,3 +77,9 @@ CREATE TABLE IF NOT EXISTS lead_activities (
     CONSTRAINT lead_activities_call_id_key UNIQUE (call_id)
 );
 CREATE INDEX IF NOT EXISTS lead_activities_lead_id_idx ON lead_activities (lead_id, started_at DESC);
+
+-- The calls the original system recorded appear on their leads' timelines too.
+INSERT INTO lead_activities (lead_id, type, call_id, status, duration_seconds, started_at, ended_at, recording_url)
+SELECT c.lead_id, 'call', c.id, c.status, c.duration_seconds, c.created_at, c.ended_at, c.recording_url
+  FROM call_recordings c JOIN leads l ON l.id = c.lead_id
+ON CONFLICT (call_id) DO NOTHING;
