@@ -3,12 +3,17 @@ package dev.calltracker.http;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
+import jakarta.ws.rs.WebApplicationException;
+import io.vertx.pgclient.PgException;
+import org.jboss.logging.Logger;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /** Turns client errors into short JSON bodies that say what was wrong. */
 public class ProblemMappers {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     @ServerExceptionMapper
     public Response rejected(RequestRejected e) {
@@ -28,6 +33,32 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response methodNotAllowed(NotAllowedException e) {
         return json(Problem.of(405, "method not allowed"));
+    }
+
+    /**
+     * A database error caused by the request's data or by a bug: 500. The request was not stored (its
+     * transaction rolled back), so Twilio's retry is safe.
+     */
+    @ServerExceptionMapper
+    public Response databaseError(PgException e) {
+        LOG.errorf("Database error: %s (SQLSTATE %s)", e.getErrorMessage(), e.getSqlState());
+        return json(Problem.of(500, "internal error; nothing was stored"));
+    }
+
+    /**
+     * Anything else unexpected is most often the database being unreachable (connection refused, pool
+     * wait timed out): 503, never a 2xx for something not stored. Twilio retries 5xx (see the callback
+     * URL fragment) and the event is idempotent.
+     */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
+    public Response unavailable(Exception e) {
+        if (e instanceof WebApplicationException wae) {
+            Response r = wae.getResponse();
+            return json(Problem.of(r.getStatus(), r.getStatusInfo().getReasonPhrase()));
+        }
+        LOG.warnf("Request failed, answered 503: %s", e.toString());
+        return Response.status(503).header("Retry-After", "1").type(MediaType.APPLICATION_JSON_TYPE)
+                .entity(Problem.of(503, "temporarily unable to store the request; retry")).build();
     }
 
     static Response json(Problem problem) {
