@@ -4,6 +4,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -21,7 +23,18 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     /** Init arg: a classpath SQL file loaded into a fresh database before the service starts. */
     public static final String FIXTURE = "fixture";
 
+    /** The embedded server of the main test database, for tests that stop and restart it (outage tests). */
+    private static volatile EmbeddedPostgres sharedEmbedded;
+    private static volatile Path sharedDataDir;
+    private static volatile int sharedPort;
+    /** How tests outside the service's JVM (the *IT classes) reach the database. */
+    private static volatile String jdbcUrlForTests;
+    private static volatile String userForTests;
+    private static volatile String passwordForTests;
+
     private EmbeddedPostgres embedded;
+    private Path dataDir;
+    private boolean ownsShared;
     private String fixture;
 
     @Override
@@ -37,7 +50,14 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         String password = System.getenv().getOrDefault("TEST_PG_PASSWORD", "postgres");
         if (jdbcUrl == null || reactiveUrl == null) {
             try {
-                embedded = EmbeddedPostgres.builder().start();
+                dataDir = Files.createTempDirectory("calltracker-test-pg");
+                embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).start();
+                if (fixture == null) {
+                    ownsShared = true;
+                    sharedEmbedded = embedded;
+                    sharedDataDir = dataDir;
+                    sharedPort = embedded.getPort();
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
             }
@@ -54,11 +74,49 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
             reactiveUrl = withDatabase(reactiveUrl, database);
             execute(jdbcUrl, user, password, readFixture(fixture));
         }
+        if (fixture == null) {
+            jdbcUrlForTests = jdbcUrl;
+            userForTests = user;
+            passwordForTests = password;
+        }
         return Map.of(
                 "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.reactive.url", reactiveUrl,
                 "quarkus.datasource.username", user,
                 "quarkus.datasource.password", password);
+    }
+
+    /** A JDBC connection to the main test database, from the test's own JVM. */
+    public static Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrlForTests, userForTests, passwordForTests);
+    }
+
+    public static String jdbcUrl() {
+        return jdbcUrlForTests;
+    }
+
+    public static String user() {
+        return userForTests;
+    }
+
+    public static String password() {
+        return passwordForTests;
+    }
+
+    /** Whether the main test database is embedded, so that tests may stop and restart it. */
+    public static boolean canRestartDatabase() {
+        return sharedEmbedded != null;
+    }
+
+    /** Stops the main test database (fast shutdown: clients see their connections dropped). */
+    public static synchronized void stopDatabase() throws IOException {
+        sharedEmbedded.close();
+    }
+
+    /** Starts the main test database again on the same port with the same data. */
+    public static synchronized void startDatabase() throws IOException {
+        sharedEmbedded = EmbeddedPostgres.builder().setDataDirectory(sharedDataDir).setCleanDataDirectory(false)
+                .setPort(sharedPort).start();
     }
 
     static String withDatabase(String url, String database) {
@@ -89,9 +147,16 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
-        if (embedded != null) {
+        // The shared server may have been restarted by an outage test: close the instance running now.
+        EmbeddedPostgres running = embedded != null && ownsShared ? sharedEmbedded : embedded;
+        if (running != null) {
             try {
-                embedded.close();
+                running.close();
+                if (dataDir != null) {
+                    try (var files = Files.walk(dataDir)) {
+                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                    }
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

@@ -1,0 +1,370 @@
+#!/usr/bin/env python3
+"""Helpers of bench/run.sh (standard library only).
+
+  report.py metrics-delta BEFORE AFTER      calltracker_twilio_requests_total differences, as key=value
+  report.py mix LEVEL_ENV                   pgbench mix (ppm) from what the service executed
+  report.py check CORPUS RAW OFFSETS MARGIN WORK   final state of every fully delivered call
+  report.py report RAW RESULTS              table on stdout, RESULTS/results.md, RESULTS/results.png
+"""
+
+import csv
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+
+def read_env(path):
+    values = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.rstrip("\n")
+                if "=" in line:
+                    k, v = line.split("=", 1)
+                    values[k] = v
+    return values
+
+
+def num(values, key, default=0.0):
+    try:
+        return float(values.get(key, ""))
+    except ValueError:
+        return default
+
+
+# --- metrics-delta ------------------------------------------------------------------------------------
+METRIC = re.compile(r'^calltracker_twilio_requests_total\{(.*)\}\s+([0-9.eE+-]+)')
+
+
+def parse_metrics(path):
+    out = {}
+    with open(path) as f:
+        for line in f:
+            m = METRIC.match(line.strip())
+            if m:
+                labels = dict(re.findall(r'(\w+)="([^"]*)"', m.group(1)))
+                key = (labels.get("kind", "?"), labels.get("result", "?"))
+                out[key] = out.get(key, 0.0) + float(m.group(2))
+    return out
+
+
+def metrics_delta(before, after):
+    b, a = parse_metrics(before), parse_metrics(after)
+    totals = {}
+    for key in sorted(set(a) | set(b)):
+        d = a.get(key, 0.0) - b.get(key, 0.0)
+        print("m_%s_%s=%d" % (key[0], key[1].replace("-", "_"), d))
+        totals[key[1]] = totals.get(key[1], 0.0) + d
+    for result in ("accepted", "duplicate", "refused", "invalid", "rejected-signature"):
+        print("result_%s=%d" % (result.replace("-", "_"), totals.get(result, 0.0)))
+
+
+# --- mix ----------------------------------------------------------------------------------------------
+def mix(level_env):
+    v = read_env(level_env)
+    append, record = num(v, "svc_append_calls"), num(v, "svc_record_calls")
+    lead, save, leads_updated = num(v, "svc_lead_calls"), num(v, "svc_save_calls"), num(v, "leads_updated")
+    if append + record < 100:   # nothing measured: the corpus' own proportions
+        print(135000, 900000, 850000, 250000)
+        return
+    ppm = lambda x, y: int(round(1e6 * x / y)) if y else 0
+    print(ppm(record, append + record), ppm(lead, record), ppm(save, append), min(1000000, ppm(leads_updated, save)))
+
+
+# --- check --------------------------------------------------------------------------------------------
+def check(corpus, raw, offsets, margin, work):
+    offsets = [int(x) for x in offsets.split(",")]
+    margin = int(margin)
+    wrapped = False
+    for path in glob.glob(os.path.join(raw, "wrk-*.txt")):
+        with open(path) as f:
+            for line in f:
+                if line.startswith("BENCH_THREAD") and line.split()[4] == "1":
+                    wrapped = True
+    calls = {}
+    with open(os.path.join(work, "calls.tsv")) as f:
+        for row in csv.reader(f, delimiter="\t"):
+            calls[row[0]] = row
+    activities = {}
+    with open(os.path.join(work, "activities.tsv")) as f:
+        for row in csv.reader(f, delimiter="\t"):
+            activities[row[0]] = row[1]
+    leads = {}
+    with open(os.path.join(work, "leads.tsv")) as f:
+        for row in csv.reader(f, delimiter="\t"):
+            leads[row[0]] = row[1]
+
+    checked = delivered_not = 0
+    problems = []
+    lead_calls = {}   # lead -> list of (fully delivered, outcome)
+    for t, limit in enumerate(offsets):
+        with open(os.path.join(corpus, "expected.%d.tsv" % t)) as f:
+            for line in f:
+                last, parent, child, lead, outcome, duration, recording = line.rstrip("\n").split("\t")
+                full = wrapped or int(last) < limit - margin
+                if lead != "-":
+                    lead_calls.setdefault(lead, []).append((full, outcome))
+                if not full:
+                    delivered_not += 1
+                    continue
+                checked += 1
+                row = calls.get(parent)
+                if row is None:
+                    problems.append("%s: no call row" % parent)
+                    continue
+                _, status, dialed, lead_id, dur, rec, answered, estimated, parent_ended = row
+                want = {"status": outcome, "dialed_call_sid": child, "lead_id": lead if lead != "-" else r"\N",
+                        "duration_seconds": duration, "recording_sid": recording if recording != "-" else r"\N",
+                        "answered": "t" if outcome == "completed" else "f", "ended_at_estimated": "f",
+                        "parent_ended": "t"}
+                got = {"status": status, "dialed_call_sid": dialed, "lead_id": lead_id, "duration_seconds": dur,
+                       "recording_sid": rec, "answered": answered, "ended_at_estimated": estimated,
+                       "parent_ended": parent_ended}
+                wrong = ["%s=%s (expected %s)" % (k, got[k], want[k]) for k in want if got[k] != want[k]]
+                if lead != "-" and activities.get(parent) != outcome:
+                    wrong.append("activity=%s (expected %s)" % (activities.get(parent), outcome))
+                if wrong:
+                    problems.append("%s: %s" % (parent, ", ".join(wrong)))
+    lead_checked = 0
+    for lead, cs in lead_calls.items():
+        if any(full and outcome == "completed" for full, outcome in cs):
+            lead_checked += 1
+            if leads.get(lead) != "contacted":
+                problems.append("lead %s: status %s, expected contacted" % (lead, leads.get(lead)))
+        elif all(full for full, _ in cs):
+            lead_checked += 1
+            if leads.get(lead) != "new":
+                problems.append("lead %s: status %s, expected new (never reached)" % (lead, leads.get(lead)))
+    print("check: %d calls fully delivered and checked, %d not (still in the corpus or in flight at a stop), "
+          "%d leads checked, %d wrong" % (checked, delivered_not, lead_checked, len(problems)))
+    for p in problems[:20]:
+        print("  WRONG " + p)
+    return 1 if problems else 0
+
+
+# --- report -------------------------------------------------------------------------------------------
+COLUMNS = [("conns", "level", "%d"), ("req/s", "rps", "%.0f"), ("p50 ms", "p50", "%.2f"), ("p99 ms", "p99", "%.2f"),
+           ("max ms", "max", "%.1f"), ("errors", "errors", "%d"), ("dup", "dup", "%d"),
+           ("RSS MiB", "rss", "%.0f"), ("svc CPU%", "svc_cpu", "%.0f"), ("pg CPU%", "pg_cpu", "%.0f"),
+           ("all CPU%", "all_cpu", "%.0f"), ("pgbench tps", "pgb_tps", "%.0f"), ("ratio", "ratio", "%.2f")]
+
+
+def level_rows(raw):
+    rows = []
+    for path in glob.glob(os.path.join(raw, "level-*.env")):
+        v = read_env(path)
+        if "rps" not in v:
+            continue
+        pgb = num(v, "pgbench_tps", 0.0)
+        rows.append({
+            "level": num(v, "level"), "rps": num(v, "rps"), "p50": num(v, "p50_us") / 1000,
+            "p99": num(v, "p99_us") / 1000, "p999": num(v, "p999_us") / 1000, "max": num(v, "max_us") / 1000,
+            "errors": num(v, "errors"), "dup": num(v, "result_duplicate"), "rss": num(v, "rss_max_kib") / 1024,
+            "svc_cpu": num(v, "svc_cpu_pct"), "pg_cpu": num(v, "pg_cpu_pct"), "all_cpu": num(v, "machine_cpu_pct"),
+            "pgb_tps": pgb, "ratio": num(v, "rps") / pgb if pgb else float("nan"), "env": v})
+    return sorted(rows, key=lambda r: r["level"])
+
+
+def fmt(spec, value):
+    if value != value:   # NaN
+        return "-"
+    return spec % value
+
+
+def table(rows):
+    head = [c[0] for c in COLUMNS]
+    body = [[fmt(spec, r[key]) for _, key, spec in COLUMNS] for r in rows]
+    widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
+    text = "  ".join(h.rjust(w) for h, w in zip(head, widths)) + "\n"
+    for b in body:
+        text += "  ".join(x.rjust(w) for x, w in zip(b, widths)) + "\n"
+    md = "| " + " | ".join(head) + " |\n|" + "|".join("---:" for _ in head) + "|\n"
+    for b in body:
+        md += "| " + " | ".join(b) + " |\n"
+    return text, md
+
+
+def statements_md(rows):
+    names = [("begin", "BEGIN"), ("append", "APPEND_EVENT_AND_LOCK_CALL"), ("save", "SAVE_TRANSITION"),
+             ("commit", "COMMIT"), ("lead", "findPhone (lead lookup)"), ("record", "RECORD_DIALED_CALL"),
+             ("rollback", "ROLLBACK")]
+    md = ""
+    for r in rows:
+        v = r["env"]
+        md += ("\n**%d connections / clients.** service: %s req in %.1f s; pgbench: %s transactions, average latency "
+               "%s ms, %s failed, PostgreSQL CPU %s%% (service run: %s%%).\n\n"
+               % (r["level"], v.get("requests", "?"), num(v, "duration_us") / 1e6, pgbench_count(v),
+                  v.get("pgbench_latency_ms", "-"), v.get("pgbench_failed", "-"), v.get("pgbench_pg_cpu_pct", "-"),
+                  v.get("pg_cpu_pct", "-")))
+        md += "| statement | service calls | service mean exec ms | pgbench calls | pgbench mean exec ms |\n"
+        md += "|---|---:|---:|---:|---:|\n"
+        for key, label in names:
+            sc, pc = v.get("svc_%s_calls" % key), v.get("pgb_%s_calls" % key)
+            if sc is None and pc is None:
+                continue
+            md += "| %s | %s | %s | %s | %s |\n" % (label, sc or 0, v.get("svc_%s_ms" % key, "-"), pc or 0,
+                                                  v.get("pgb_%s_ms" % key, "-"))
+        results = ", ".join("%s %s" % (k[len("result_"):], v[k]) for k in sorted(v) if k.startswith("result_")
+                            and v[k] != "0")
+        md += "\nService answers by result: %s. wrk: p99.9 %.1f ms, mean %.2f ms, non-2xx %s, socket errors " \
+              "connect/read/write/timeout %s/%s/%s/%s.%s\n" % (
+                  results or "-", r["p999"], num(v, "mean_us") / 1000, v.get("non2xx"), v.get("connect"),
+                  v.get("read"), v.get("write"), v.get("timeout"),
+                  " The corpus ran out and started again: later requests are re-deliveries (duplicates)."
+                  if v.get("wrapped") == "1" else "")
+    return md
+
+
+def pgbench_count(v):
+    calls = sum(num(v, "pgb_%s_calls" % k) for k in ("append", "record"))
+    return "%d" % calls if calls else "?"
+
+
+def jmh_md(raw):
+    path = os.path.join(raw, "jmh.csv")
+    if not os.path.exists(path):
+        return "", ""
+    text, md = "", "| benchmark | ns/op | ± (99.9 %) |\n|---|---:|---:|\n"
+    with open(path) as f:
+        for row in csv.DictReader(f):
+            name = row["Benchmark"].rsplit(".", 1)[-1]
+            err = row.get("Score Error (99.9%)", "NaN")
+            md += "| %s | %.0f | %s |\n" % (name, float(row["Score"]), "-" if err == "NaN" else "%.0f" % float(err))
+            text += "  %-20s %10.0f ns/op\n" % (name, float(row["Score"]))
+    return text, md
+
+
+def plot(rows, results):
+    if not rows or not shutil.which("gnuplot"):
+        return None
+    data = os.path.join(results, "raw", "plot.dat")
+    with open(data, "w") as f:
+        for r in rows:
+            f.write("%d %.1f %.1f %.3f\n" % (r["level"], r["rps"], r["pgb_tps"], r["p99"]))
+    png = os.path.join(results, "results.png")
+    script = """
+set terminal pngcairo size 900,500 noenhanced
+set output '%s'
+set title 'call-tracker: throughput and p99 against concurrency'
+set xlabel 'connections (wrk) / clients (pgbench)'
+set logscale x 2
+set xtics (%s)
+set ylabel 'requests or transactions per second'
+set y2label 'service p99 (ms)'
+set y2tics
+set ytics nomirror
+set yrange [0:*]
+set y2range [0:*]
+set key left top
+set grid
+plot '%s' using 1:2 with linespoints lw 2 title 'service req/s', \
+     '' using 1:3 with linespoints lw 2 title 'pgbench tps (same SQL)', \
+     '' using 1:4 axes x1y2 with linespoints dt 2 lw 2 title 'service p99 ms'
+""" % (png, ", ".join("%d" % r["level"] for r in rows), data)
+    try:
+        subprocess.run(["gnuplot"], input=script.encode(), check=True, capture_output=True)
+    except (subprocess.CalledProcessError, OSError) as e:
+        try:   # pngcairo may be missing; the plain png terminal is always there
+            subprocess.run(["gnuplot"], input=script.replace("pngcairo", "png").encode(), check=True,
+                           capture_output=True)
+        except (subprocess.CalledProcessError, OSError):
+            print("plot failed: %s" % e, file=sys.stderr)
+            return None
+    return png
+
+
+def report(raw, results):
+    run, start = read_env(os.path.join(raw, "run.env")), read_env(os.path.join(raw, "startup.env"))
+    rows = level_rows(raw)
+    text, md_table = table(rows)
+    jtext, jmd = jmh_md(raw)
+    check = open(os.path.join(raw, "check.txt")).read().strip() if os.path.exists(os.path.join(raw, "check.txt")) else ""
+    best = max(rows, key=lambda r: r["rps"]) if rows else None
+    best_pgb = max((r["pgb_tps"] for r in rows), default=0)
+    mib = lambda k: num(start, k) / 1024
+    startup = ("start-up to ready: %s ms on an empty database (Flyway migrates; Quarkus says %s s), %s ms against the "
+               "migrated database (Quarkus says %s s); RSS after start %.0f MiB, after the benchmark %.0f MiB"
+               % (start.get("first_ready_ms", "?"), start.get("first_quarkus_s", "?"), start.get("ready_ready_ms", "?"),
+                  start.get("ready_quarkus_s", "?"), mib("ready_rss_kib"), mib("after_rss_kib")))
+
+    print()
+    print(text, end="")
+    if best and best_pgb:
+        print("best: %.0f req/s at %d connections; pgbench best %.0f tps; service/pgbench-best = %.2f"
+              % (best["rps"], best["level"], best_pgb, best["rps"] / best_pgb))
+    print(startup)
+    if jtext:
+        print("JMH (in-process hot path):")
+        print(jtext, end="")
+    if check:
+        print(check.splitlines()[0])
+    if run.get("sql_drift"):
+        print("WARNING: pgbench-callback.sql may not mirror the service any more; changed: %s" % run["sql_drift"])
+
+    md = ["# call-tracker benchmark results", ""]
+    md.append("Measured %s on %s (%s cores, %s GiB), Linux %s; %s; %s. Service commit %s%s. Each level: wrk "
+              "%s s (%s threads, `--timeout 15s`), then pgbench %s s with the same clients. Corpus: %s calls."
+              % (run.get("date", "?"), run.get("cpu", "?"), run.get("nproc", "?"), run.get("mem_gib", "?"),
+                 run.get("kernel", "?"), run.get("java_version", "?"), run.get("pg_version", "?"),
+                 run.get("git_rev", "?"),
+                 " with %s uncommitted file(s) in src/ or pom.xml" % run["git_dirty_files"]
+                 if run.get("git_dirty_files", "0") != "0" else "",
+                 run.get("duration", "?"), run.get("threads", "?"), run.get("duration", "?"), run.get("calls", "?")))
+    md.append("")
+    md.append("Reproduce: `bench/run.sh` (see bench/README.md). Service, PostgreSQL (fsync=on, synchronous_commit=on) "
+              "and load generator share the machine.")
+    md.append("")
+    md.append(md_table)
+    md.append("req/s, p50/p99/max and errors (non-2xx + socket errors + timeouts over 15 s) from wrk; dup = requests "
+              "the service counted as re-deliveries; RSS = the service's maximum during the level; CPU% per process "
+              "(100 = one core), all = whole machine; pgbench tps = the same SQL in the same transaction shape and "
+              "mix; ratio = service req/s / pgbench tps.")
+    md.append("")
+    if best and best_pgb:
+        md.append("Best: %.0f req/s at %d connections; best pgbench: %.0f tps; ratio %.2f."
+                  % (best["rps"], best["level"], best_pgb, best["rps"] / best_pgb))
+        md.append("")
+    md.append(startup[0].upper() + startup[1:] + ". Native binary: not measured (none can be built on this machine).")
+    md.append("")
+    if check:
+        md.append("Correctness after the run: " + check.splitlines()[0][len("check: "):])
+        md.extend("    " + line.strip() for line in check.splitlines()[1:])
+        md.append("")
+    if run.get("sql_drift"):
+        md.append("**Warning:** changed since bench/pgbench-callback.sql was last checked against them: %s"
+                  % run["sql_drift"])
+        md.append("")
+    md.append("## Per statement (pg_stat_statements; mean execution time inside PostgreSQL)")
+    md.append(statements_md(rows))
+    if jmd:
+        md.append("## JMH: in-process hot path (%s)" % "one JVM fork, short runs")
+        md.append("")
+        md.append(jmd)
+    png = plot(rows, results)
+    if png:
+        md.append("![throughput and p99](results.png)")
+        md.append("")
+    with open(os.path.join(results, "results.md"), "w") as f:
+        f.write("\n".join(md))
+    print("written: %s%s" % (os.path.join(results, "results.md"), " and " + png if png else ""))
+
+
+def main():
+    cmd, args = sys.argv[1], sys.argv[2:]
+    if cmd == "metrics-delta":
+        metrics_delta(*args)
+    elif cmd == "mix":
+        mix(*args)
+    elif cmd == "check":
+        sys.exit(check(*args))
+    elif cmd == "report":
+        report(*args)
+    else:
+        sys.exit("unknown command " + cmd)
+
+
+if __name__ == "__main__":
+    main()

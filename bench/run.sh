@@ -1,0 +1,414 @@
+#!/usr/bin/env bash
+# call-tracker benchmark: the service against the database's own limit, on this machine, in one run.
+#
+#   bench/run.sh                                  # full run: levels 8 32 128, 30 s each (about 15 min)
+#   BENCH_DURATION=5 BENCH_LEVELS=32 BENCH_JMH=0 bench/run.sh      # smoke run
+#
+# What it does (everything on 127.0.0.1; everything it starts is stopped on exit):
+#   1. installs what is missing (apt: wrk, postgresql-15, rsync, curl, gnuplot-nox for the optional plot);
+#   2. copies the repository (without target/, .data/, .git/) into a temporary directory and builds the
+#      production jar there (`./mvnw clean package -Dprod`), so ../target is never touched;
+#   3. starts its own durable PostgreSQL 15 (fsync=on, synchronous_commit=on, full_page_writes=on) as
+#      user postgres on 127.0.0.1:$BENCH_PG_PORT, with pg_stat_statements;
+#   4. writes a corpus of signed Twilio requests (bench/gen_corpus.py) and seeds its leads;
+#   5. starts the jar, measures start-up to ready (/q/health/ready) and RSS, restarts it (start-up
+#      against an already migrated database), warms it up;
+#   6. per level: wrk (bench/corpus.lua) for BENCH_DURATION s, sampling the service's RSS and CPU and
+#      PostgreSQL's CPU; then pgbench with the same SQL, transaction shape and mix
+#      (bench/pgbench-callback.sql), the same client count and duration, against the same database;
+#   7. checks that every call fully delivered ended in the expected state (bench/report.py check);
+#   8. JMH microbenchmarks of the hot path (bench/jmh);
+#   9. prints the table and writes bench/results/results.md (+ results.png when gnuplot is there) and
+#      the raw outputs in bench/results/raw/.
+#
+# Environment (defaults):
+#   BENCH_DURATION=30        seconds per level, for wrk and for pgbench
+#   BENCH_LEVELS="8 32 128"  wrk connections = pgbench clients
+#   BENCH_THREADS=2          wrk threads = pgbench threads (-j)
+#   BENCH_WARMUP=15          seconds of warm-up traffic (32 connections) before the first level; 0: none
+#   BENCH_CALLS=auto         calls in the corpus (about 7.4 requests each); auto sizes it for the run
+#                            assuming up to BENCH_EXPECTED_RPS (default 4000) req/s, so that no request
+#                            is sent twice. When a level runs out, wrk starts the corpus again: those
+#                            requests are re-deliveries, answered 2xx and stored as duplicates (one
+#                            statement, nothing written), which the table shows in column "dup".
+#   BENCH_SEED=7             corpus seed
+#   BENCH_HTTP_PORT=8080     service port (CALLING_PUBLIC_BASE_URL=http://127.0.0.1:PORT)
+#   BENCH_PG_PORT=55432      PostgreSQL port
+#   BENCH_JAVA_OPTS=         extra JVM options for the service (none: JVM defaults, as `java -jar`)
+#   BENCH_JMH=1              0 skips the JMH microbenchmarks
+#   BENCH_JMH_ARGS="-wi 2 -i 3 -f 1 -w 2s -r 2s"
+#   BENCH_PGBENCH=1          0 skips pgbench
+#   BENCH_RESULTS=bench/results
+#   BENCH_KEEP=0             1 keeps the temporary directory (build, corpus, database) for inspection
+#   BENCH_REUSE_BUILD=       a source copy kept by an earlier run (/tmp/call-tracker-bench.*/src): skip the build
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$BENCH_DIR")
+DURATION=${BENCH_DURATION:-30}
+LEVELS=${BENCH_LEVELS:-"8 32 128"}
+THREADS=${BENCH_THREADS:-2}
+WARMUP=${BENCH_WARMUP:-15}
+CALLS=${BENCH_CALLS:-auto}
+EXPECTED_RPS=${BENCH_EXPECTED_RPS:-4000}
+SEED=${BENCH_SEED:-7}
+HTTP_PORT=${BENCH_HTTP_PORT:-8080}
+PG_PORT=${BENCH_PG_PORT:-55432}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+RUN_JMH=${BENCH_JMH:-1}
+JMH_ARGS=${BENCH_JMH_ARGS:-"-wi 2 -i 3 -f 1 -w 2s -r 2s"}
+RUN_PGBENCH=${BENCH_PGBENCH:-1}
+RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
+KEEP=${BENCH_KEEP:-0}
+TOKEN=bench-token
+PG_PASSWORD=bench
+PGBIN=/usr/lib/postgresql/15/bin
+BASE_URL=http://127.0.0.1:$HTTP_PORT
+
+log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+[[ $(id -u) == 0 ]] || die "run as root (PostgreSQL is started as user postgres through runuser)"
+
+# --- 1. tools ---------------------------------------------------------------------------------------
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+[[ -x $PGBIN/postgres && -x $PGBIN/pgbench ]] || missing+=(postgresql-15)
+[[ -x $PGBIN/psql ]] || missing+=(postgresql-client-15)
+command -v rsync >/dev/null || missing+=(rsync)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+command -v java >/dev/null || missing+=(openjdk-17-jdk-headless)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+if ! command -v gnuplot >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 || log "no gnuplot: no plot"
+fi
+id postgres >/dev/null 2>&1 || die "no user postgres (it comes with the postgresql-15 package)"
+port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+port_busy "$HTTP_PORT" && die "port $HTTP_PORT is in use (quarkus:dev?): set BENCH_HTTP_PORT"
+port_busy "$PG_PORT" && die "port $PG_PORT is in use: set BENCH_PG_PORT"
+
+# --- work directories and cleanup -------------------------------------------------------------------
+WORK=$(mktemp -d /tmp/call-tracker-bench.XXXXXX)
+PGROOT=$(mktemp -d /tmp/call-tracker-bench-pg.XXXXXX)
+RAW=$RESULTS/raw
+mkdir -p "$RAW"
+rm -f "$RAW"/*
+SVC_PID=
+SAMPLER_PID=
+PG_STARTED=
+
+stop_service() {
+  [[ -n $SVC_PID ]] || return 0
+  if kill -0 "$SVC_PID" 2>/dev/null; then
+    kill -TERM "$SVC_PID" 2>/dev/null || true
+    for _ in $(seq 1 300); do kill -0 "$SVC_PID" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$SVC_PID" 2>/dev/null && kill -KILL "$SVC_PID" 2>/dev/null || true
+  fi
+  wait "$SVC_PID" 2>/dev/null || true
+  SVC_PID=
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  stop_service
+  if [[ -n $PG_STARTED ]]; then
+    cp "$PGROOT/postgres.log" "$RAW/postgres.log" 2>/dev/null || true
+    runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -m fast -w stop >/dev/null 2>&1 || true
+  fi
+  if [[ $KEEP == 1 ]]; then
+    log "kept $WORK and $PGROOT"
+  else
+    rm -rf "$WORK" "$PGROOT"
+  fi
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# --- 2. build a copy --------------------------------------------------------------------------------
+log "copying $REPO to $WORK/src"
+rsync -a --exclude /target/ --exclude /.data/ --exclude /.git/ --exclude /bench/results/ \
+  --exclude /bench/jmh/target/ "$REPO/" "$WORK/src/"
+GIT_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
+GIT_DIRTY=$(git -C "$REPO" status --porcelain -- src pom.xml 2>/dev/null | wc -l)
+SQL_DRIFT=$(cd "$WORK/src" && sha256sum -c --quiet "$BENCH_DIR/sql-sources.sha256" 2>/dev/null | sed 's/: FAILED.*//' | tr '\n' ' ' || true)
+[[ -n $SQL_DRIFT ]] && log "WARNING: changed since bench/pgbench-callback.sql was checked against them: $SQL_DRIFT"
+
+if [[ -n ${BENCH_REUSE_BUILD:-} ]]; then
+  # A copy kept by an earlier run (BENCH_KEEP=1): its jar and JMH jar, not the current sources.
+  log "reusing the build in $BENCH_REUSE_BUILD"
+  rm -rf "$WORK/src"
+  cp -a "$BENCH_REUSE_BUILD" "$WORK/src"
+  rsync -a --exclude /jmh/target/ --exclude /results/ "$BENCH_DIR/" "$WORK/src/bench/"
+else
+  log "building the production jar (./mvnw clean package -Dprod) in the copy"
+  (cd "$WORK/src" && ./mvnw -B -q clean package -Dprod -DskipTests) >"$RAW/build.log" 2>&1 \
+    || { tail -30 "$RAW/build.log" >&2; die "build failed (bench/results/raw/build.log)"; }
+fi
+JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
+if [[ $RUN_JMH == 1 && ! -f $WORK/src/bench/jmh/target/benchmarks.jar ]]; then
+  log "building the JMH benchmarks"
+  (cd "$WORK/src" && ./mvnw -B -q -f bench/jmh/pom.xml package) >"$RAW/jmh-build.log" 2>&1 \
+    || { tail -30 "$RAW/jmh-build.log" >&2; die "JMH build failed"; }
+fi
+
+# --- 4a. corpus -------------------------------------------------------------------------------------
+if [[ $CALLS == auto ]]; then
+  # requests needed = (warm-up + levels) x duration x expected rate; 7.4 requests per call; 10 % spare.
+  n_levels=$(wc -w <<<"$LEVELS")
+  CALLS=$(( (WARMUP + n_levels * DURATION) * EXPECTED_RPS * 11 / 10 / 7 ))
+  (( CALLS < 2000 )) && CALLS=2000
+fi
+log "generating the corpus: $CALLS calls"
+CORPUS=$WORK/corpus
+python3 "$BENCH_DIR/gen_corpus.py" --out "$CORPUS" --calls "$CALLS" --threads "$THREADS" --seed "$SEED" \
+  --token "$TOKEN" --base-url "$BASE_URL" >"$RAW/corpus.json"
+cp "$CORPUS/summary.json" "$RAW/corpus-summary.json"
+
+# --- 3. PostgreSQL ----------------------------------------------------------------------------------
+log "starting PostgreSQL 15 on 127.0.0.1:$PG_PORT (fsync=on, synchronous_commit=on)"
+chown postgres: "$PGROOT"
+chmod 700 "$PGROOT"
+printf '%s\n' "$PG_PASSWORD" >"$PGROOT/pw"
+chown postgres: "$PGROOT/pw"
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -E UTF8 --locale=C \
+  --auth-local=trust --auth-host=scram-sha-256 --pwfile="$PGROOT/pw" >"$RAW/initdb.log" 2>&1
+cat >>"$PGROOT/data/postgresql.conf" <<EOF
+# --- call-tracker bench: durable, otherwise close to defaults ---
+listen_addresses = '127.0.0.1'
+port = $PG_PORT
+unix_socket_directories = '$PGROOT'
+max_connections = 300
+fsync = on
+synchronous_commit = on
+full_page_writes = on
+wal_level = replica
+shared_buffers = 256MB
+max_wal_size = 4GB
+checkpoint_timeout = 30min
+shared_preload_libraries = 'pg_stat_statements'
+pg_stat_statements.track_utility = on
+EOF
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start >/dev/null
+PG_STARTED=1
+export PGPASSWORD=$PG_PASSWORD
+psql_db() { "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "${PSQL_DB:-calltracker}" -v ON_ERROR_STOP=1 -qAtX "$@"; }
+PSQL_DB=postgres psql_db -c "CREATE DATABASE calltracker"
+psql_db -c "CREATE EXTENSION pg_stat_statements"
+psql_db -c "SHOW server_version" -c "SHOW fsync" -c "SHOW synchronous_commit" -c "SHOW wal_sync_method" >"$RAW/pg-settings.txt"
+
+# --- 5. service -------------------------------------------------------------------------------------
+SVC_ENV=(
+  QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/calltracker"
+  QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/calltracker"
+  QUARKUS_DATASOURCE_USERNAME=postgres
+  QUARKUS_DATASOURCE_PASSWORD="$PG_PASSWORD"
+  CALLING_PUBLIC_BASE_URL="$BASE_URL"
+  CALLING_CALLER_ID=+15005550006
+  TWILIO_AUTH_TOKEN="$TOKEN"
+  RECONCILE_EVERY=off
+  RECONCILE_RUN_AT_STARTUP=false
+  QUARKUS_HTTP_HOST=127.0.0.1
+  QUARKUS_HTTP_PORT="$HTTP_PORT"
+  # Production waits 10 s on SIGTERM for Kubernetes; the benchmark restarts the service, so it doesn't.
+  QUARKUS_SHUTDOWN_DELAY_ENABLED=false
+)
+rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+# start_service NAME: starts the jar, waits for /q/health/ready; writes NAME_ready_ms, NAME_rss_kib, NAME_quarkus_s.
+start_service() {
+  local name=$1 t0 t1
+  t0=$(date +%s%N)
+  # shellcheck disable=SC2086
+  env "${SVC_ENV[@]}" java $JAVA_OPTS -jar "$JAR" >"$RAW/service-$name.log" 2>&1 &
+  SVC_PID=$!
+  until curl -fs -o /dev/null "$BASE_URL/q/health/ready"; do
+    kill -0 "$SVC_PID" 2>/dev/null || { tail -30 "$RAW/service-$name.log" >&2; die "the service exited"; }
+    (( $(date +%s%N) - t0 > 120000000000 )) && die "the service is not ready after 120 s"
+    sleep 0.02
+  done
+  t1=$(date +%s%N)
+  {
+    echo "${name}_ready_ms=$(( (t1 - t0) / 1000000 ))"
+    echo "${name}_rss_kib=$(rss_kib "$SVC_PID")"
+    echo "${name}_quarkus_s=$(grep -o 'started in [0-9.]*s' "$RAW/service-$name.log" | head -1 | tr -dc '0-9.')"
+  } >>"$RAW/startup.env"
+  log "service ($name) ready in $(( (t1 - t0) / 1000000 )) ms, RSS $(( $(rss_kib "$SVC_PID") / 1024 )) MiB"
+}
+
+: >"$RAW/startup.env"
+log "starting the service (first start: empty database, Flyway migrates)"
+start_service first
+log "seeding $(wc -l <"$CORPUS/leads.csv") leads"
+psql_db -c "\\copy leads (id, first_name, last_name, status, phone) FROM '$CORPUS/leads.csv' WITH (FORMAT csv)" \
+  -c "ANALYZE"
+stop_service
+log "restarting the service (start-up against a migrated database)"
+start_service ready
+
+# --- measuring helpers ------------------------------------------------------------------------------
+CLK_TCK=$(getconf CLK_TCK)
+svc_ticks() { awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$SVC_PID/stat"; }
+pg_ticks() { # postmaster (with its reaped children) + live backends
+  local pm total=0 p t
+  pm=$(head -1 "$PGROOT/data/postmaster.pid")
+  total=$(awk '{sub(/.*\) /, ""); print $12 + $13 + $14 + $15}' "/proc/$pm/stat")
+  for p in $(ps -o pid= --ppid "$pm"); do
+    t=$(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat" 2>/dev/null) && total=$((total + t))
+  done
+  echo "$total"
+}
+machine_ticks() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9}' /proc/stat; }
+metrics() { curl -fs "$BASE_URL/q/metrics" | grep '^calltracker_twilio_requests_total' || true; }
+pgss_reset() { psql_db -c "SELECT pg_stat_statements_reset()" >/dev/null; }
+leads_updates() { psql_db -c "SELECT n_tup_upd FROM pg_stat_user_tables WHERE relname = 'leads'"; }
+# Calls and mean execution time (ms) of each statement of the hot path, as key=value lines.
+pgss() {
+  psql_db -F= -c "
+    WITH s AS (
+      SELECT CASE
+               WHEN query LIKE '%INSERT INTO call_recordings AS c (%' THEN 'append'
+               WHEN query LIKE '%UPDATE leads%' THEN 'save'
+               WHEN query LIKE '%INSERT INTO call_recordings AS cr %' THEN 'record'
+               WHEN query LIKE '%FROM leads WHERE id =%' THEN 'lead'
+               WHEN upper(query) LIKE 'BEGIN%' THEN 'begin'
+               WHEN upper(query) LIKE 'COMMIT%' THEN 'commit'
+               WHEN upper(query) LIKE 'ROLLBACK%' THEN 'rollback'
+             END AS stmt, calls, total_exec_time
+        FROM pg_stat_statements
+       WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'calltracker'))
+    SELECT stmt || '_calls', sum(calls) FROM s WHERE stmt IS NOT NULL GROUP BY stmt
+    UNION ALL
+    SELECT stmt || '_ms', round((sum(total_exec_time) / greatest(sum(calls), 1))::numeric, 4)
+      FROM s WHERE stmt IS NOT NULL GROUP BY stmt"
+}
+checkpoint() { psql_db -c "CHECKPOINT"; }
+
+OFFSETS=$(printf '0%.0s,' $(seq 1 "$THREADS")); OFFSETS=${OFFSETS%,}
+# run_wrk NAME CONNECTIONS DURATION: one wrk run continuing the corpus streams; output in raw/wrk-NAME.txt
+run_wrk() {
+  local name=$1 conns=$2 secs=$3
+  BENCH_CORPUS_DIR=$CORPUS BENCH_OFFSETS=$OFFSETS \
+    wrk -t"$THREADS" -c"$conns" -d"${secs}s" --timeout 15s --latency -s "$BENCH_DIR/corpus.lua" "$BASE_URL/" \
+    >"$RAW/wrk-$name.txt" 2>&1 || { cat "$RAW/wrk-$name.txt" >&2; die "wrk failed"; }
+  OFFSETS=$(awk '/^BENCH_THREAD/ {print $2, $3}' "$RAW/wrk-$name.txt" | sort -n | awk '{print $2}' | paste -sd,)
+}
+
+if (( WARMUP > 0 )); then
+  log "warm-up: ${WARMUP} s at 32 connections"
+  run_wrk warmup 32 "$WARMUP"
+fi
+
+# --- 6. levels --------------------------------------------------------------------------------------
+PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["callback"])' "$CORPUS/summary.json")
+VOICE_PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["voice"])' "$CORPUS/summary.json")
+NLEADS=$(wc -l <"$CORPUS/leads.csv")
+for level in $LEVELS; do
+  f=$RAW/level-$level.env
+  : >"$f"
+  log "level $level: wrk ${DURATION} s"
+  checkpoint
+  pgss_reset
+  m0=$(metrics); lu0=$(leads_updates); s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
+  ( max=0; while kill -0 "$SVC_PID" 2>/dev/null; do
+      r=$(rss_kib "$SVC_PID"); (( r > max )) && max=$r; echo "$max" >"$WORK/rss-max"; sleep 0.5
+    done ) &
+  SAMPLER_PID=$!
+  t0=$(date +%s%N)
+  run_wrk "$level" "$level" "$DURATION"
+  t1=$(date +%s%N)
+  s1=$(svc_ticks); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
+  kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
+  m1=$(metrics); lu1=$(leads_updates)
+  elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
+  {
+    echo "level=$level"
+    grep '^BENCH_RESULT' "$RAW/wrk-$level.txt" | sed 's/^BENCH_RESULT //' | tr ' ' '\n'
+    echo "rss_max_kib=$(cat "$WORK/rss-max" 2>/dev/null || echo 0)"
+    echo "rss_end_kib=$(rss_kib "$SVC_PID")"
+    awk -v a="$s0" -v b="$s1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "svc_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
+    awk -v a="$p0" -v b="$p1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "pg_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
+    awk -v b0="$mb0" -v b1="$mb1" -v t0="$mt0" -v t1="$mt1" -v n="$(nproc)" \
+      'BEGIN {printf "machine_cpu_pct=%.0f\n", (b1 - b0) / (t1 - t0) * 100 * n}'
+    echo "leads_updated=$((lu1 - lu0))"
+    pgss | sed 's/^/svc_/'
+    python3 "$BENCH_DIR/report.py" metrics-delta <(printf '%s\n' "$m0") <(printf '%s\n' "$m1")
+    echo "offsets=$OFFSETS"
+    awk '/^BENCH_THREAD/ {w += $5} END {print "wrapped=" (w > 0)}' "$RAW/wrk-$level.txt"
+  } >>"$f"
+
+  if [[ $RUN_PGBENCH == 1 ]]; then
+    # The mix the service just executed (pg_stat_statements), so pgbench runs the same statements in the
+    # same proportions.
+    read -r voice_ppm lead_ppm save_ppm contact_ppm < <(python3 "$BENCH_DIR/report.py" mix "$f")
+    log "level $level: pgbench ${DURATION} s (voice ${voice_ppm} ppm, lead lookup ${lead_ppm}, save ${save_ppm}, contact ${contact_ppm})"
+    checkpoint
+    pgss_reset
+    p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks); t0=$(date +%s%N)
+    "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -r \
+      -c "$level" -j "$THREADS" -T "$DURATION" -f "$BENCH_DIR/pgbench-callback.sql" \
+      -D voice_ppm="$voice_ppm" -D lead_ppm="$lead_ppm" -D save_ppm="$save_ppm" -D contact_ppm="$contact_ppm" \
+      -D nleads="$NLEADS" -D callno=0 -D params="$PARAMS" -D voice_params="$VOICE_PARAMS" \
+      calltracker >"$RAW/pgbench-$level.txt" 2>&1 || { tail -20 "$RAW/pgbench-$level.txt" >&2; die "pgbench failed"; }
+    t1=$(date +%s%N); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
+    elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
+    {
+      echo "pgbench_tps=$(awk '/^tps = / {print $3}' "$RAW/pgbench-$level.txt")"
+      echo "pgbench_latency_ms=$(awk '/^latency average/ {print $4}' "$RAW/pgbench-$level.txt")"
+      echo "pgbench_failed=$(awk -F'[: ]+' '/^number of failed transactions/ {print $5}' "$RAW/pgbench-$level.txt")"
+      awk -v a="$p0" -v b="$p1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "pgbench_pg_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
+      awk -v b0="$mb0" -v b1="$mb1" -v t0="$mt0" -v t1="$mt1" -v n="$(nproc)" \
+        'BEGIN {printf "pgbench_machine_cpu_pct=%.0f\n", (b1 - b0) / (t1 - t0) * 100 * n}'
+      pgss | sed 's/^/pgb_/'
+    } >>"$f"
+  fi
+done
+
+echo "after_rss_kib=$(rss_kib "$SVC_PID")" >>"$RAW/startup.env"
+
+# --- 7. correctness of what was delivered -----------------------------------------------------------
+log "checking the final state of every fully delivered call"
+psql_db -c "\\copy (SELECT call_sid, status, dialed_call_sid, lead_id, duration_seconds, recording_sid, answered_at IS NOT NULL, ended_at_estimated, parent_ended_at IS NOT NULL FROM call_recordings) TO '$WORK/calls.tsv'" \
+  -c "\\copy (SELECT c.call_sid, a.status FROM lead_activities a JOIN call_recordings c ON c.id = a.call_id) TO '$WORK/activities.tsv'" \
+  -c "\\copy (SELECT id, status FROM leads) TO '$WORK/leads.tsv'"
+# Requests still in flight when a wrk run stopped may not have been processed: calls with a request among
+# the last (connections per thread) positions of a stream are not judged.
+max_conns=$(tr ' ' '\n' <<<"$LEVELS 32" | sort -n | tail -1)
+python3 "$BENCH_DIR/report.py" check "$CORPUS" "$RAW" "$OFFSETS" "$(( max_conns / THREADS ))" "$WORK" >"$RAW/check.txt" || true
+cat "$RAW/check.txt" >&2
+stop_service
+
+# --- 8. JMH -----------------------------------------------------------------------------------------
+if [[ $RUN_JMH == 1 ]]; then
+  log "JMH: $JMH_ARGS"
+  # shellcheck disable=SC2086
+  java -jar "$WORK/src/bench/jmh/target/benchmarks.jar" $JMH_ARGS -rf csv -rff "$RAW/jmh.csv" >"$RAW/jmh.txt" 2>&1 \
+    || { tail -20 "$RAW/jmh.txt" >&2; log "JMH failed"; }
+fi
+
+# --- 9. report --------------------------------------------------------------------------------------
+{
+  echo "git_rev=$GIT_REV"
+  echo "git_dirty_files=$GIT_DIRTY"
+  echo "sql_drift=$SQL_DRIFT"
+  echo "duration=$DURATION"
+  echo "threads=$THREADS"
+  echo "calls=$CALLS"
+  echo "warmup=$WARMUP"
+  echo "java_opts=$JAVA_OPTS"
+  echo "java_version=$(java -version 2>&1 | head -1)"
+  echo "pg_version=$(head -1 "$RAW/pg-settings.txt")"
+  echo "cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "nproc=$(nproc)"
+  echo "mem_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)"
+  echo "kernel=$(uname -r)"
+  echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+} >"$RAW/run.env"
+python3 "$BENCH_DIR/report.py" report "$RAW" "$RESULTS"

@@ -1,0 +1,124 @@
+package dev.calltracker.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The packaged service as a separate process (the native binary when {@code native.image.path} points
+ * at one, else the fast-jar), for tests that signal or kill it. Uses the test profile's settings and the
+ * main test database.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+
+    private ServiceProcess(Process process, int port, Path log) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+    }
+
+    public static ServiceProcess start(int port, String jdbcUrl, String user, String password, String... extraProperties)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        String nativeImage = System.getProperty("native.image.path");
+        if (nativeImage != null && new File(nativeImage).canExecute()) {
+            command.add(nativeImage);
+        } else {
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        }
+        String reactiveUrl = jdbcUrl.replaceFirst("^jdbc:", "");
+        for (String property : List.of(
+                "quarkus.profile=test",
+                "quarkus.http.port=" + port,
+                "calling.public-base-url=http://localhost:" + port,
+                "quarkus.datasource.jdbc.url=" + jdbcUrl,
+                "quarkus.datasource.reactive.url=" + reactiveUrl,
+                "quarkus.datasource.username=" + user,
+                "quarkus.datasource.password=" + password,
+                "quarkus.log.file.enabled=false")) {
+            command.add("-D" + property);
+        }
+        for (String property : extraProperties) {
+            command.add("-D" + property);
+        }
+        if (command.size() > 0 && command.get(0).endsWith("java")) {
+            command.add("-jar");
+            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
+        }
+        Path log = Files.createTempFile("call-tracker-process", ".log");
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ServiceProcess service = new ServiceProcess(process, port, log);
+        service.awaitReady(Duration.ofSeconds(60));
+        return service;
+    }
+
+    public String baseUrl() {
+        return "http://localhost:" + port;
+    }
+
+    public int readinessStatus() {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited at start-up:\n" + output());
+            }
+            if (readinessStatus() == 200) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the service did not become ready:\n" + output());
+    }
+
+    /** SIGTERM, as Kubernetes sends it. */
+    public void terminate() {
+        process.destroy();
+    }
+
+    /** SIGKILL: no shutdown hook, no draining. */
+    public void kill() {
+        process.destroyForcibly();
+    }
+
+    public boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public String output() throws IOException {
+        return Files.readString(log);
+    }
+
+    @Override
+    public void close() throws IOException {
+        process.destroyForcibly();
+        Files.deleteIfExists(log);
+    }
+}
