@@ -15,7 +15,8 @@
 -- Bind parameters: pgbench can only make numbers, so text values are built in SQL from random numbers
 -- ('CA' || md5(n) is a 34-character sid like Twilio's) and times are now(); json is a text parameter
 -- (-D params=...), parsed into jsonb on every execution as the service's is. NULLs the service binds
--- appear as typed NULL literals.
+-- appear as typed NULL literals. (pgbench takes ':name' inside a string literal for a variable, hence
+-- 'client:' || 'agent-1'.)
 --
 -- Mix (set by run.sh from what the service executed in the preceding wrk run, via pg_stat_statements):
 --   voice_ppm    per million requests that are voice webhooks
@@ -45,7 +46,7 @@ WITH ev AS (
 c AS (
     INSERT INTO call_recordings AS cr (call_sid, lead_id, to_number, caller, status, created_at, updated_at,
                                        last_event_at)
-    SELECT 'CA' || md5(:callno::text), md5('lead-' || :leadno::text)::uuid, '+15551234567', 'client:agent-1', 'initiated', received_at, received_at, received_at FROM ev
+    SELECT 'CA' || md5(:callno::text), md5('lead-' || :leadno::text)::uuid, '+15551234567', 'client:' || 'agent-1', 'initiated', received_at, received_at, received_at FROM ev
     ON CONFLICT (call_sid) DO UPDATE
        SET lead_id = COALESCE(cr.lead_id, EXCLUDED.lead_id),
            to_number = COALESCE(cr.to_number, EXCLUDED.to_number),
@@ -69,7 +70,7 @@ WITH ev AS (
 c AS (
     INSERT INTO call_recordings AS cr (call_sid, lead_id, to_number, caller, status, created_at, updated_at,
                                        last_event_at)
-    SELECT 'CA' || md5(:callno::text), NULL::uuid, '+15559876543', 'client:agent-1', 'initiated', received_at, received_at, received_at FROM ev
+    SELECT 'CA' || md5(:callno::text), NULL::uuid, '+15559876543', 'client:' || 'agent-1', 'initiated', received_at, received_at, received_at FROM ev
     ON CONFLICT (call_sid) DO UPDATE
        SET lead_id = COALESCE(cr.lead_id, EXCLUDED.lead_id),
            to_number = COALESCE(cr.to_number, EXCLUDED.to_number),

@@ -75,6 +75,39 @@ public final class TwilioFake {
                 .post(path);
     }
 
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    /** POSTs a signed form with the JDK's client (cheap to use from many threads); returns the status. */
+    public int send(String path, Map<String, String> params) {
+        String body = params.entrySet().stream()
+                .map(e -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(java.util.stream.Collectors.joining("&"));
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(publicBaseUrl + path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("X-Twilio-Signature", sign(path, params))
+                .timeout(java.time.Duration.ofSeconds(30))
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+        try {
+            return HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (java.io.IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** The path a callback goes to: recording callbacks have their own endpoint. */
+    public static String pathOf(Map<String, String> request) {
+        if (request.containsKey("RecordingSid")) {
+            return RECORDING_PATH;
+        }
+        return request.containsKey("To") && !request.containsKey("ParentCallSid") && request.containsKey("Caller")
+                ? VOICE_PATH : WEBHOOK_PATH;
+    }
+
     // --- the requests of one browser call ------------------------------------------------------
 
     public static Map<String, String> voice(String callSid, String to, String leadId) {
