@@ -23,8 +23,8 @@
 --   lead_ppm     per million voice webhooks that name a LeadId (findPhone runs first)
 --   save_ppm     per million callbacks that run SAVE_TRANSITION (state changed)
 --   contact_ppm  per million SAVE_TRANSITIONs that update the lead (contact time changed)
--- Other variables from -D: nleads (leads are md5('lead-<n>')::uuid, n < nleads, seeded by
--- gen_corpus.py), params and voice_params (json of a typical request), callno=0 (a client's first callbacks then
+-- Other variables from -D: nleads (pgbench's own leads are md5('pgbench-lead-<n>')::uuid, n < nleads, seeded
+-- by run.sh next to the corpus' leads, so pgbench never touches the leads the service's calls name), params and voice_params (json of a typical request), callno=0 (a client's first callbacks then
 -- go to a random call of its own).
 -- Each client keeps its current call (callno): a voice webhook starts a new call, the callbacks after it
 -- update that call, as Twilio's callbacks follow a voice webhook.
@@ -37,7 +37,7 @@
 \set callno random(1, 4611686018427387903)
 \if random(1, 1000000) <= :lead_ppm
 \set leadno random(0, :nleads - 1)
-SELECT COALESCE(phone, '') AS phone FROM leads WHERE id = md5('lead-' || :leadno::text)::uuid;
+SELECT COALESCE(phone, '') AS phone FROM leads WHERE id = md5('pgbench-lead-' || :leadno::text)::uuid;
 WITH ev AS (
     INSERT INTO call_events (call_sid, leg_sid, kind, status, received_at, source, dedupe_key, params)
     VALUES ('CA' || md5(:callno::text), 'CA' || md5(:callno::text), 'voice', 'ringing', now(), 'callback', 'voice:' || 'CA' || md5(:callno::text), :voice_params)
@@ -46,7 +46,7 @@ WITH ev AS (
 c AS (
     INSERT INTO call_recordings AS cr (call_sid, lead_id, to_number, caller, status, created_at, updated_at,
                                        last_event_at)
-    SELECT 'CA' || md5(:callno::text), md5('lead-' || :leadno::text)::uuid, '+15551234567', 'client:' || 'agent-1', 'initiated', received_at, received_at, received_at FROM ev
+    SELECT 'CA' || md5(:callno::text), md5('pgbench-lead-' || :leadno::text)::uuid, '+15551234567', 'client:' || 'agent-1', 'initiated', received_at, received_at, received_at FROM ev
     ON CONFLICT (call_sid) DO UPDATE
        SET lead_id = COALESCE(cr.lead_id, EXCLUDED.lead_id),
            to_number = COALESCE(cr.to_number, EXCLUDED.to_number),

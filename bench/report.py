@@ -145,6 +145,32 @@ def check(corpus, raw, offsets, margin, work):
     return 1 if problems else 0
 
 
+# --- jfr-top ------------------------------------------------------------------------------------------
+def jfr_top(limit=25):
+    """Reads `jfr print --events jdk.ExecutionSample` on stdin: where the service's CPU samples are."""
+    self_counts, incl_counts, total = {}, {}, 0
+    frames = None
+    for line in sys.stdin:
+        line = line.strip()
+        if line.startswith("stackTrace = ["):
+            frames = []
+        elif frames is not None:
+            if line.startswith("]"):
+                if frames:
+                    total += 1
+                    self_counts[frames[0]] = self_counts.get(frames[0], 0) + 1
+                    for f in set(frames):
+                        incl_counts[f] = incl_counts.get(f, 0) + 1
+                frames = None
+            elif not line.startswith("..."):
+                frames.append(re.sub(r"\s+line:.*$", "", line))
+    print("%d execution samples" % total)
+    for title, counts in (("self (top frame)", self_counts), ("inclusive", incl_counts)):
+        print("\n%s:" % title)
+        for frame, n in sorted(counts.items(), key=lambda kv: -kv[1])[:limit]:
+            print("  %5.1f%%  %s" % (100.0 * n / max(total, 1), frame))
+
+
 # --- report -------------------------------------------------------------------------------------------
 COLUMNS = [("conns", "level", "%d"), ("req/s", "rps", "%.0f"), ("p50 ms", "p50", "%.2f"), ("p99 ms", "p99", "%.2f"),
            ("max ms", "max", "%.1f"), ("errors", "errors", "%d"), ("dup", "dup", "%d"),
@@ -199,14 +225,27 @@ def statements_md(rows):
                % (r["level"], v.get("requests", "?"), num(v, "duration_us") / 1e6, pgbench_count(v),
                   v.get("pgbench_latency_ms", "-"), v.get("pgbench_failed", "-"), v.get("pgbench_pg_cpu_pct", "-"),
                   v.get("pg_cpu_pct", "-")))
+        md += ("COMMIT's execution time excludes the WAL flush (it happens after the statement); pgbench's own "
+               "per-statement latencies, flush included, are in raw/pgbench-%d.txt.\n\n" % r["level"])
         md += "| statement | service calls | service mean exec ms | pgbench calls | pgbench mean exec ms |\n"
         md += "|---|---:|---:|---:|---:|\n"
         for key, label in names:
             sc, pc = v.get("svc_%s_calls" % key), v.get("pgb_%s_calls" % key)
             if sc is None and pc is None:
                 continue
-            md += "| %s | %s | %s | %s | %s |\n" % (label, sc or 0, v.get("svc_%s_ms" % key, "-"), pc or 0,
-                                                  v.get("pgb_%s_ms" % key, "-"))
+            if key in ("begin", "commit"):   # pgbench's prepared BEGIN/COMMIT are counted once per client
+                pc, pms = "-", "-"
+            else:
+                pc, pms = pc or 0, v.get("pgb_%s_ms" % key, "-")
+            md += "| %s | %s | %s | %s | %s |\n" % (label, sc or 0, v.get("svc_%s_ms" % key, "-"), pc, pms)
+        reqs = num(v, "result_accepted") + num(v, "result_duplicate") or 1
+        tx = pgbench_count(v)
+        tx = float(tx) if tx != "?" else 0
+        md += ("\nWAL per request: service %.0f bytes (%.1f records, %.2f full-page images); pgbench %s.\n"
+               % (num(v, "svc_wal_bytes") / reqs, num(v, "svc_wal_records") / reqs, num(v, "svc_wal_fpi") / reqs,
+                  "%.0f bytes (%.1f records, %.2f full-page images)" % (
+                      num(v, "pgb_wal_bytes") / tx, num(v, "pgb_wal_records") / tx, num(v, "pgb_wal_fpi") / tx)
+                  if tx else "-"))
         results = ", ".join("%s %s" % (k[len("result_"):], v[k]) for k in sorted(v) if k.startswith("result_")
                             and v[k] != "0")
         md += "\nService answers by result: %s. wrk: p99.9 %.1f ms, mean %.2f ms, non-2xx %s, socket errors " \
@@ -339,6 +378,16 @@ def report(raw, results):
         md.append("")
     md.append("## Per statement (pg_stat_statements; mean execution time inside PostgreSQL)")
     md.append(statements_md(rows))
+    stats = os.path.join(raw, "table-stats.txt")
+    if os.path.exists(stats):
+        lines = [l.split("|") for l in open(stats).read().split("\n") if l.strip()]
+        if lines:
+            md.append("## Tables after the run (service and pgbench together)")
+            md.append("")
+            md.append("| table | inserted | updated | of which HOT | dead | indexes | size |")
+            md.append("|---|---:|---:|---:|---:|---:|---:|")
+            md.extend("| " + " | ".join(l) + " |" for l in lines)
+            md.append("")
     if jmd:
         md.append("## JMH: in-process hot path (%s)" % "one JVM fork, short runs")
         md.append("")
@@ -360,6 +409,8 @@ def main():
         mix(*args)
     elif cmd == "check":
         sys.exit(check(*args))
+    elif cmd == "jfr-top":
+        jfr_top()
     elif cmd == "report":
         report(*args)
     else:

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # call-tracker benchmark: the service against the database's own limit, on this machine, in one run.
 #
-#   bench/run.sh                                  # full run: levels 8 32 128, 30 s each (about 15 min)
+#   bench/run.sh                                  # full run: levels 8 32 128, 30 s each (about 10 min)
 #   BENCH_DURATION=5 BENCH_LEVELS=32 BENCH_JMH=0 bench/run.sh      # smoke run
 #
 # What it does (everything on 127.0.0.1; everything it starts is stopped on exit):
@@ -9,7 +9,7 @@
 #   2. copies the repository (without target/, .data/, .git/) into a temporary directory and builds the
 #      production jar there (`./mvnw clean package -Dprod`), so ../target is never touched;
 #   3. starts its own durable PostgreSQL 15 (fsync=on, synchronous_commit=on, full_page_writes=on) as
-#      user postgres on 127.0.0.1:$BENCH_PG_PORT, with pg_stat_statements;
+#      user postgres on 127.0.0.1:$BENCH_PG_PORT (25432), with pg_stat_statements;
 #   4. writes a corpus of signed Twilio requests (bench/gen_corpus.py) and seeds its leads;
 #   5. starts the jar, measures start-up to ready (/q/health/ready) and RSS, restarts it (start-up
 #      against an already migrated database), warms it up;
@@ -27,19 +27,21 @@
 #   BENCH_THREADS=2          wrk threads = pgbench threads (-j)
 #   BENCH_WARMUP=15          seconds of warm-up traffic (32 connections) before the first level; 0: none
 #   BENCH_CALLS=auto         calls in the corpus (about 7.4 requests each); auto sizes it for the run
-#                            assuming up to BENCH_EXPECTED_RPS (default 4000) req/s, so that no request
+#                            assuming up to BENCH_EXPECTED_RPS (default 3000) req/s, so that no request
 #                            is sent twice. When a level runs out, wrk starts the corpus again: those
 #                            requests are re-deliveries, answered 2xx and stored as duplicates (one
 #                            statement, nothing written), which the table shows in column "dup".
 #   BENCH_SEED=7             corpus seed
 #   BENCH_HTTP_PORT=8080     service port (CALLING_PUBLIC_BASE_URL=http://127.0.0.1:PORT)
-#   BENCH_PG_PORT=55432      PostgreSQL port
+#   BENCH_PG_PORT=25432      PostgreSQL port (outside the ephemeral range 32768-60999, where any client
+#                            socket may happen to hold it)
 #   BENCH_JAVA_OPTS=         extra JVM options for the service (none: JVM defaults, as `java -jar`)
 #   BENCH_JMH=1              0 skips the JMH microbenchmarks
 #   BENCH_JMH_ARGS="-wi 2 -i 3 -f 1 -w 2s -r 2s"
 #   BENCH_PGBENCH=1          0 skips pgbench
 #   BENCH_RESULTS=bench/results
 #   BENCH_KEEP=0             1 keeps the temporary directory (build, corpus, database) for inspection
+#   BENCH_JFR=0              1 records the service with JFR during the levels: raw/service.jfr, raw/jfr-top.txt
 #   BENCH_REUSE_BUILD=       a source copy kept by an earlier run (/tmp/call-tracker-bench.*/src): skip the build
 set -euo pipefail
 
@@ -50,10 +52,10 @@ LEVELS=${BENCH_LEVELS:-"8 32 128"}
 THREADS=${BENCH_THREADS:-2}
 WARMUP=${BENCH_WARMUP:-15}
 CALLS=${BENCH_CALLS:-auto}
-EXPECTED_RPS=${BENCH_EXPECTED_RPS:-4000}
+EXPECTED_RPS=${BENCH_EXPECTED_RPS:-3000}
 SEED=${BENCH_SEED:-7}
 HTTP_PORT=${BENCH_HTTP_PORT:-8080}
-PG_PORT=${BENCH_PG_PORT:-55432}
+PG_PORT=${BENCH_PG_PORT:-25432}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-}
 RUN_JMH=${BENCH_JMH:-1}
 JMH_ARGS=${BENCH_JMH_ARGS:-"-wi 2 -i 3 -f 1 -w 2s -r 2s"}
@@ -88,7 +90,7 @@ if ! command -v gnuplot >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 || log "no gnuplot: no plot"
 fi
 id postgres >/dev/null 2>&1 || die "no user postgres (it comes with the postgresql-15 package)"
-port_busy() { ss -Hltn "sport = :$1" 2>/dev/null | grep -q .; }
+port_busy() { ss -Htan "sport = :$1" 2>/dev/null | grep -q .; }   # listening or used by any socket
 port_busy "$HTTP_PORT" && die "port $HTTP_PORT is in use (quarkus:dev?): set BENCH_HTTP_PORT"
 port_busy "$PG_PORT" && die "port $PG_PORT is in use: set BENCH_PG_PORT"
 
@@ -196,7 +198,8 @@ checkpoint_timeout = 30min
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track_utility = on
 EOF
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start >/dev/null \
+  || { tail -20 "$PGROOT/postgres.log" >&2; die "PostgreSQL did not start"; }
 PG_STARTED=1
 export PGPASSWORD=$PG_PASSWORD
 psql_db() { "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "${PSQL_DB:-calltracker}" -v ON_ERROR_STOP=1 -qAtX "$@"; }
@@ -217,8 +220,8 @@ SVC_ENV=(
   RECONCILE_RUN_AT_STARTUP=false
   QUARKUS_HTTP_HOST=127.0.0.1
   QUARKUS_HTTP_PORT="$HTTP_PORT"
-  # Production waits 10 s on SIGTERM for Kubernetes; the benchmark restarts the service, so it doesn't.
-  QUARKUS_SHUTDOWN_DELAY_ENABLED=false
+  # Production waits 10 s on SIGTERM for Kubernetes (%prod.quarkus.shutdown.delay); the benchmark doesn't.
+  _PROD_QUARKUS_SHUTDOWN_DELAY=0s
 )
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
@@ -246,8 +249,13 @@ start_service() {
 : >"$RAW/startup.env"
 log "starting the service (first start: empty database, Flyway migrates)"
 start_service first
-log "seeding $(wc -l <"$CORPUS/leads.csv") leads"
+log "seeding leads"
+NLEADS=$(wc -l <"$CORPUS/leads.csv")
+# The corpus' leads, and as many of pgbench's own (bench/pgbench-callback.sql names them by number).
 psql_db -c "\\copy leads (id, first_name, last_name, status, phone) FROM '$CORPUS/leads.csv' WITH (FORMAT csv)" \
+  -c "INSERT INTO leads (id, first_name, last_name, status, phone)
+      SELECT md5('pgbench-lead-' || n)::uuid, 'Pg', 'Bench', 'new', '+1555' || lpad(n::text, 7, '0')
+        FROM generate_series(0, $NLEADS - 1) n" \
   -c "ANALYZE"
 stop_service
 log "restarting the service (start-up against a migrated database)"
@@ -290,6 +298,7 @@ pgss() {
       FROM s WHERE stmt IS NOT NULL GROUP BY stmt"
 }
 checkpoint() { psql_db -c "CHECKPOINT"; }
+wal() { psql_db -F' ' -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"; }
 
 OFFSETS=$(printf '0%.0s,' $(seq 1 "$THREADS")); OFFSETS=${OFFSETS%,}
 # run_wrk NAME CONNECTIONS DURATION: one wrk run continuing the corpus streams; output in raw/wrk-NAME.txt
@@ -307,16 +316,20 @@ if (( WARMUP > 0 )); then
 fi
 
 # --- 6. levels --------------------------------------------------------------------------------------
+if [[ ${BENCH_JFR:-0} == 1 ]]; then
+  log "JFR: recording the service during the levels (profile settings; costs a few per cent)"
+  jcmd "$SVC_PID" JFR.start name=bench settings=profile >/dev/null
+fi
 PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["callback"])' "$CORPUS/summary.json")
 VOICE_PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["voice"])' "$CORPUS/summary.json")
-NLEADS=$(wc -l <"$CORPUS/leads.csv")
 for level in $LEVELS; do
   f=$RAW/level-$level.env
   : >"$f"
   log "level $level: wrk ${DURATION} s"
   checkpoint
   pgss_reset
-  m0=$(metrics); lu0=$(leads_updates); s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
+  m0=$(metrics); lu0=$(leads_updates); read -r w0r w0f w0b < <(wal)
+  s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
   ( max=0; while kill -0 "$SVC_PID" 2>/dev/null; do
       r=$(rss_kib "$SVC_PID"); (( r > max )) && max=$r; echo "$max" >"$WORK/rss-max"; sleep 0.5
     done ) &
@@ -326,7 +339,7 @@ for level in $LEVELS; do
   t1=$(date +%s%N)
   s1=$(svc_ticks); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
   kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
-  m1=$(metrics); lu1=$(leads_updates)
+  m1=$(metrics); lu1=$(leads_updates); read -r w1r w1f w1b < <(wal)
   elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
   {
     echo "level=$level"
@@ -338,6 +351,7 @@ for level in $LEVELS; do
     awk -v b0="$mb0" -v b1="$mb1" -v t0="$mt0" -v t1="$mt1" -v n="$(nproc)" \
       'BEGIN {printf "machine_cpu_pct=%.0f\n", (b1 - b0) / (t1 - t0) * 100 * n}'
     echo "leads_updated=$((lu1 - lu0))"
+    echo "svc_wal_records=$((w1r - w0r))"; echo "svc_wal_fpi=$((w1f - w0f))"; echo "svc_wal_bytes=$((w1b - w0b))"
     pgss | sed 's/^/svc_/'
     python3 "$BENCH_DIR/report.py" metrics-delta <(printf '%s\n' "$m0") <(printf '%s\n' "$m1")
     echo "offsets=$OFFSETS"
@@ -351,13 +365,13 @@ for level in $LEVELS; do
     log "level $level: pgbench ${DURATION} s (voice ${voice_ppm} ppm, lead lookup ${lead_ppm}, save ${save_ppm}, contact ${contact_ppm})"
     checkpoint
     pgss_reset
-    p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks); t0=$(date +%s%N)
+    read -r w0r w0f w0b < <(wal); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks); t0=$(date +%s%N)
     "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -r \
       -c "$level" -j "$THREADS" -T "$DURATION" -f "$BENCH_DIR/pgbench-callback.sql" \
       -D voice_ppm="$voice_ppm" -D lead_ppm="$lead_ppm" -D save_ppm="$save_ppm" -D contact_ppm="$contact_ppm" \
       -D nleads="$NLEADS" -D callno=0 -D params="$PARAMS" -D voice_params="$VOICE_PARAMS" \
       calltracker >"$RAW/pgbench-$level.txt" 2>&1 || { tail -20 "$RAW/pgbench-$level.txt" >&2; die "pgbench failed"; }
-    t1=$(date +%s%N); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
+    t1=$(date +%s%N); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks); read -r w1r w1f w1b < <(wal)
     elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
     {
       echo "pgbench_tps=$(awk '/^tps = / {print $3}' "$RAW/pgbench-$level.txt")"
@@ -367,11 +381,25 @@ for level in $LEVELS; do
       awk -v b0="$mb0" -v b1="$mb1" -v t0="$mt0" -v t1="$mt1" -v n="$(nproc)" \
         'BEGIN {printf "pgbench_machine_cpu_pct=%.0f\n", (b1 - b0) / (t1 - t0) * 100 * n}'
       pgss | sed 's/^/pgb_/'
+      echo "pgb_wal_records=$((w1r - w0r))"; echo "pgb_wal_fpi=$((w1f - w0f))"; echo "pgb_wal_bytes=$((w1b - w0b))"
     } >>"$f"
   fi
 done
 
 echo "after_rss_kib=$(rss_kib "$SVC_PID")" >>"$RAW/startup.env"
+# Write amplification: rows, HOT updates and indexes per table over the whole run (service and pgbench).
+psql_db -F'|' -P footer=off -c "
+  SELECT t.relname, t.n_tup_ins, t.n_tup_upd, t.n_tup_hot_upd, t.n_dead_tup,
+         (SELECT count(*) FROM pg_index i WHERE i.indrelid = t.relid) AS indexes,
+         pg_size_pretty(pg_total_relation_size(t.relid)) AS size
+    FROM pg_stat_user_tables t
+   WHERE t.relname IN ('call_events', 'call_recordings', 'lead_activities', 'leads') ORDER BY 1" \
+  >"$RAW/table-stats.txt"
+if [[ ${BENCH_JFR:-0} == 1 ]]; then
+  jcmd "$SVC_PID" JFR.dump name=bench filename="$RAW/service.jfr" >/dev/null
+  jcmd "$SVC_PID" JFR.stop name=bench >/dev/null
+  jfr print --stack-depth 64 --events jdk.ExecutionSample "$RAW/service.jfr" | python3 "$BENCH_DIR/report.py" jfr-top >"$RAW/jfr-top.txt" || true
+fi
 
 # --- 7. correctness of what was delivered -----------------------------------------------------------
 log "checking the final state of every fully delivered call"

@@ -40,7 +40,7 @@ public final class TwilioCallbacks {
         Integer sequence = p.optionalNonNegativeInt("SequenceNumber");
         OffsetDateTime timestamp = p.optionalRfc2822("Timestamp");
         Integer duration = p.optionalNonNegativeInt("CallDuration");
-        String to = p.optional("To");
+        String to = p.optionalE164("To");
 
         var observation = CallObservation.from(Resolution.CALLBACK).dialedSid(legSid).toNumber(to).durationSeconds(duration);
         CallStatus.fromTwilio(word).ifPresentOrElse(

@@ -18,6 +18,8 @@ public final class TwilioParams {
     /** Status words: Twilio's are lowercase with dashes. Anything else is not a status but an attack or a bug. */
     private static final Pattern STATUS_WORD = Pattern.compile("[a-z][a-z-]{0,31}");
     private static final int MAX_INT_DIGITS = 9;
+    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
+    private static final Pattern CALLER = Pattern.compile("client:[A-Za-z0-9_.@-]{1,256}|\\+?[0-9]{1,15}");
 
     private final FormBody form;
 
@@ -72,6 +74,24 @@ public final class TwilioParams {
         String v = required(name);
         if (!STATUS_WORD.matcher(v).matches()) {
             throw RequestRejected.badField(name, name + " is not a status word");
+        }
+        return v;
+    }
+
+    /** A phone number in E.164 form, as Twilio reports the dialed leg's {@code To}. */
+    public String optionalE164(String name) {
+        String v = optional(name);
+        if (v != null && !E164.matcher(v).matches()) {
+            throw RequestRejected.badField(name, name + " must be an E.164 number");
+        }
+        return v;
+    }
+
+    /** The caller of a browser call: {@code client:<identity>}, or a number. */
+    public String optionalCaller(String name) {
+        String v = optional(name);
+        if (v != null && !CALLER.matcher(v).matches()) {
+            throw RequestRejected.badField(name, name + " must be client:<identity> or a phone number");
         }
         return v;
     }

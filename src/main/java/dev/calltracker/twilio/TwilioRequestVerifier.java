@@ -16,6 +16,8 @@ public class TwilioRequestVerifier {
 
     public static final String SIGNATURE_HEADER = "X-Twilio-Signature";
     private static final Logger LOG = Logger.getLogger(TwilioRequestVerifier.class);
+    private static final java.util.regex.Pattern PARAMETER_NAME = java.util.regex.Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+    private static final int MAX_VALUE_LENGTH = 2048;
 
     private final String publicBaseUrl;
     private final TwilioSignature signature;
@@ -55,7 +57,37 @@ public class TwilioRequestVerifier {
             LOG.warnf("Refused %s request: signed, but for another account", kind);
             throw RequestRejected.forbidden("AccountSid does not match this service's account");
         }
+        try {
+            checkHygiene(form);
+        } catch (RequestRejected e) {
+            metrics.invalid(kind);
+            throw e;
+        }
         return new TwilioParams(form);
+    }
+
+    /**
+     * Rules every parameter obeys, whatever the endpoint: Twilio's names are identifiers, its values
+     * short and free of control characters, its standard fields in their formats
+     * ({@link TwilioParameterFormats}). The fields the service reads are checked further by {@link TwilioParams}.
+     */
+    static void checkHygiene(FormBody form) {
+        for (var entry : form.all().entrySet()) {
+            String name = entry.getKey();
+            if (!PARAMETER_NAME.matcher(name).matches()) {
+                throw RequestRejected.badField(name.length() > 64 ? name.substring(0, 64) : name,
+                        "parameter names are letters, digits and underscores (at most 64)");
+            }
+            for (String value : entry.getValue()) {
+                if (value.length() > MAX_VALUE_LENGTH) {
+                    throw RequestRejected.badField(name, name + " is longer than " + MAX_VALUE_LENGTH + " characters");
+                }
+                if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    throw RequestRejected.badField(name, name + " contains control characters");
+                }
+                TwilioParameterFormats.check(name, value);
+            }
+        }
     }
 
     String signedUrl(UriInfo uri) {

@@ -63,10 +63,12 @@ public class VoiceWebhookResource {
         String callSid;
         String to;
         UUID leadId;
+        String caller;
         try {
             callSid = p.requiredSid("CallSid", "CA");
             to = p.required("To");
             leadId = p.optionalUuid("LeadId");
+            caller = p.optionalCaller("From");
         } catch (RequestRejected e) {
             metrics.invalid(KIND);
             throw e;
@@ -75,7 +77,6 @@ public class VoiceWebhookResource {
         if (refusal.isPresent()) {
             return Uni.createFrom().item(refuse(callSid, refusal.get()));
         }
-        String caller = p.optional("From");
         JsonObject params = new JsonObject(new HashMap<>(p.asMap()));
         return pool.withConnection(db -> {
             Uni<String> leadCheck = leadId == null ? Uni.createFrom().nullItem() : leads.findPhone(db, leadId).map(phone -> {

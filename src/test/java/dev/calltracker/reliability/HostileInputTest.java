@@ -1,0 +1,220 @@
+package dev.calltracker.reliability;
+
+import static dev.calltracker.testing.TwilioFake.dialAction;
+import static dev.calltracker.testing.TwilioFake.dialedStatus;
+import static dev.calltracker.testing.TwilioFake.newSid;
+import static dev.calltracker.testing.TwilioFake.parentStatus;
+import static dev.calltracker.testing.TwilioFake.recording;
+import static dev.calltracker.testing.TwilioFake.voice;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.calltracker.testing.TestSql;
+import dev.calltracker.testing.TwilioApiTestResource;
+import dev.calltracker.testing.TwilioFake;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Suite 5: a corpus of hostile requests against every endpoint. Each must get a clear 4xx (or TwiML
+ * that refuses), and afterwards the database must be exactly as before: nothing written, nothing changed.
+ */
+@QuarkusTest
+class HostileInputTest {
+
+    static final List<String> PAYLOADS = List.of(
+            "'; DROP TABLE leads; --",
+            "' OR '1'='1",
+            "<Dial>+19005551234</Dial>",
+            "]]><Hangup/><![CDATA[",
+            "\"/><Redirect>https://evil.example</Redirect>",
+            "bell\u0007",
+            "nul\u0000byte",
+            "line\r\nX-Injected: 1",
+            "x".repeat(5000));
+
+    @Inject
+    Pool pool;
+
+    final TwilioFake twilio = TwilioFake.forTests();
+    final List<String> failures = new ArrayList<>();
+    int tried;
+
+    record Answer(int status, String body) {
+        static Answer of(Response r) {
+            return new Answer(r.statusCode(), r.asString());
+        }
+    }
+
+    record Case(String name, Supplier<Answer> request, boolean refusingTwimlAllowed) {
+    }
+
+    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+
+    /** A raw body, byte for byte, with the given content type (RestAssured would re-encode it). */
+    static Answer raw(String path, String contentType, byte[] body) {
+        try {
+            var response = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:8081" + path))
+                    .header("Content-Type", contentType).header("X-Twilio-Signature", "x")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), response.body());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void everyHostileRequestIsRefusedAndWritesNothing() {
+        TestSql sql = new TestSql(pool);
+        UUID lead = sql.insertLead("new", "+15558880000");
+        String snapshotBefore = snapshot(sql);
+
+        List<Case> cases = new ArrayList<>();
+        String parent = newSid("CA");
+        String child = newSid("CA");
+        OffsetDateTime t = OffsetDateTime.now(ZoneOffset.UTC);
+        Map<String, Map<String, String>> valid = new LinkedHashMap<>();
+        valid.put(TwilioFake.VOICE_PATH, voice(parent, "+15558880000", lead.toString()));
+        valid.put(TwilioFake.WEBHOOK_PATH + " status", dialedStatus(parent, child, "completed", 3, t, 30));
+        valid.put(TwilioFake.WEBHOOK_PATH + " action", dialAction(parent, child, "completed", 30));
+        valid.put(TwilioFake.WEBHOOK_PATH + " parent", parentStatus(parent, "completed", t, 31));
+        valid.put(TwilioFake.RECORDING_PATH, recording(parent, newSid("RE"), 29));
+
+        valid.forEach((label, params) -> {
+            String path = label.split(" ")[0];
+            // Signatures: missing, forged, another token (stale or stolen), one parameter changed after signing,
+            // replayed to another endpoint, signed for another query string.
+            cases.add(new Case(label + " without signature", () -> Answer.of(given().contentType(form()).formParams(params).post(path)), false));
+            cases.add(new Case(label + " forged signature", () -> Answer.of(given().contentType(form())
+                    .header("X-Twilio-Signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=").formParams(params).post(path)), false));
+            cases.add(new Case(label + " signed with another token",
+                    () -> Answer.of(new TwilioFake("http://localhost:8081", "old-rotated-token").post(path, params)), false));
+            for (String field : params.keySet()) {
+                Map<String, String> altered = new LinkedHashMap<>(params);
+                altered.put(field, params.get(field) + "0");
+                String signature = twilio.sign(path, params);
+                cases.add(new Case(label + " " + field + " changed after signing", () -> Answer.of(given().contentType(form())
+                        .header("X-Twilio-Signature", signature).formParams(altered).post(path)), false));
+            }
+            String otherPath = path.equals(TwilioFake.RECORDING_PATH) ? TwilioFake.WEBHOOK_PATH : TwilioFake.RECORDING_PATH;
+            cases.add(new Case(label + " replayed to " + otherPath, () -> Answer.of(given().contentType(form())
+                    .header("X-Twilio-Signature", twilio.sign(path, params)).formParams(params).post(otherPath)), false));
+            cases.add(new Case(label + " signed without the query it is sent with", () -> Answer.of(given().contentType(form())
+                    .header("X-Twilio-Signature", twilio.sign(path, params)).formParams(params).post(path + "?extra=1")), false));
+
+            // Transport: oversized body, wrong content types, broken encoding, invalid UTF-8.
+            cases.add(new Case(label + " oversized body", () -> Answer.of(given().contentType("application/x-www-form-urlencoded")
+                    .body("Pad=" + "x".repeat(70_000)).post(path)), false));
+            for (String type : List.of("application/json", "text/plain", "application/xml", "multipart/form-data; boundary=x")) {
+                cases.add(new Case(label + " as " + type, () -> raw(path, type,
+                        ("{\"CallSid\":\"" + parent + "\"}").getBytes(StandardCharsets.UTF_8)), false));
+            }
+            for (String raw : List.of("CallSid=%", "CallSid=%G1", "CallSid=CA%2", "CallSid=%FF%FE", "CallSid=%C3%28",
+                    "=nameless", "CallSid=%E2%82")) {
+                cases.add(new Case(label + " raw body " + raw, () -> raw(path, form(), raw.getBytes(StandardCharsets.US_ASCII)), false));
+            }
+
+            // Correctly signed, hostile values in every field.
+            for (String field : params.keySet()) {
+                for (String payload : PAYLOADS) {
+                    Map<String, String> hostile = new LinkedHashMap<>(params);
+                    hostile.put(field, payload);
+                    boolean refusingTwiml = path.equals(TwilioFake.VOICE_PATH) && field.equals("To");
+                    cases.add(new Case(label + " " + field + "=" + abbreviate(payload),
+                            () -> Answer.of(twilio.post(path, hostile)), refusingTwiml));
+                }
+            }
+        });
+
+        // Numbers that are not numbers.
+        for (String bad : List.of("-1", "99999999999", "1e3", "0x10", "4.5", " 7", "NaN", "²")) {
+            for (String field : List.of("CallDuration", "SequenceNumber")) {
+                Map<String, String> p = dialedStatus(parent, child, "completed", 3, t, 30);
+                p.put(field, bad);
+                cases.add(new Case("status " + field + "=" + bad, () -> Answer.of(twilio.post(TwilioFake.WEBHOOK_PATH, p)), false));
+            }
+            Map<String, String> a = dialAction(parent, child, "completed", 30);
+            a.put("DialCallDuration", bad);
+            cases.add(new Case("action DialCallDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.WEBHOOK_PATH, a)), false));
+            Map<String, String> r = recording(parent, newSid("RE"), 29);
+            r.put("RecordingDuration", bad);
+            cases.add(new Case("recording RecordingDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.RECORDING_PATH, r)), false));
+        }
+        // Malformed LeadId, and destinations that may not be dialed (outside the prefixes, premium rate).
+        for (String leadId : List.of("not-a-uuid", "00000000-0000-0000-0000", "' OR 1=1 --", "{" + lead + "}")) {
+            cases.add(new Case("LeadId=" + leadId,
+                    () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+15558880000", leadId))), false));
+        }
+        for (String to : List.of("+447700900123", "+19005550100", "+19765550100", "+882123456789", "+1", "15558880000",
+                "+1555888000012345", "client:someone", "sip:premium@evil.example", "+1555888000#", "+1555888000,9")) {
+            cases.add(new Case("To=" + to, () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), to, null))), true));
+        }
+        cases.add(new Case("To of another lead's number", () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH,
+                voice(newSid("CA"), "+15558880001", lead.toString()))), true));
+        // Operators' endpoints without or with a wrong token.
+        for (String auth : new String[] {null, "", "Bearer", "Bearer ", "Bearer wrong", "Basic dGVzdDp0ZXN0",
+                "bearer " + TwilioApiTestResource.ADMIN_TOKEN, "Bearer " + TwilioApiTestResource.ADMIN_TOKEN + "x"}) {
+            cases.add(new Case("admin reconcile with " + auth, () -> Answer.of(withAuth(auth).post("/api/admin/reconcile")), false));
+            cases.add(new Case("diagnostics with " + auth, () -> Answer.of(withAuth(auth).get("/api/diagnostics/stuck-calls")), false));
+        }
+        // Read endpoints with nonsense.
+        for (String path : List.of("/api/calls/' OR 1=1", "/api/calls/CA123", "/api/leads/not-a-uuid/activities",
+                "/api/leads/" + lead + "/activities?limit=-5", "/api/leads/" + lead + "/activities?limit=abc")) {
+            cases.add(new Case("GET " + path, () -> Answer.of(given().urlEncodingEnabled(true).get(path)), false));
+        }
+
+        for (Case c : cases) {
+            tried++;
+            Answer answer = c.request().get();
+            int status = answer.status();
+            boolean clear4xx = status >= 400 && status < 500 && (status == 413 || !answer.body().isBlank());
+            boolean refused = c.refusingTwimlAllowed() && status == 200 && answer.body().contains("<Hangup/>")
+                    && !answer.body().contains("<Dial");
+            if (!clear4xx && !refused) {
+                failures.add(c.name() + " -> " + status + " " + abbreviate(answer.body()));
+            }
+        }
+
+        System.out.printf("Hostile input: %d requests tried, %d not refused%n", tried, failures.size());
+        assertThat(failures).as("hostile requests that were not refused").isEmpty();
+        assertThat(snapshot(sql)).as("the database after the corpus").isEqualTo(snapshotBefore);
+    }
+
+    private static io.restassured.specification.RequestSpecification withAuth(String auth) {
+        var spec = given();
+        return auth == null ? spec : spec.header("Authorization", auth);
+    }
+
+    private static String form() {
+        return "application/x-www-form-urlencoded; charset=UTF-8";
+    }
+
+    private static String abbreviate(String s) {
+        String clean = s.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 60 ? clean.substring(0, 60) + "…" : clean;
+    }
+
+    /** Every row of every table the service writes, hashed. */
+    private static String snapshot(TestSql sql) {
+        StringBuilder all = new StringBuilder();
+        for (String table : List.of("leads", "call_recordings", "call_events", "lead_activities")) {
+            all.append(table).append('=').append(sql.row("SELECT count(*) || ':' || COALESCE(md5(string_agg(t::text, '|' "
+                    + "ORDER BY t::text)), '') FROM " + table + " t").getString(0)).append(' ');
+        }
+        return all.toString();
+    }
+}
