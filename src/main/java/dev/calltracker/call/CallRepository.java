@@ -74,7 +74,10 @@ public class CallRepository {
              RETURNING id)
             SELECT (SELECT count(*) FROM l) AS leads_updated, (SELECT count(*) FROM a) AS activities_written""";
 
-    /** The voice webhook's record: event, call linked to its lead, and the lead's activity, idempotently. */
+    /**
+     * The voice webhook's record: event, call linked to its lead, and the lead's activity, idempotently.
+     * Returns the call, and whether this request created it; no row when the CallSid was already recorded.
+     */
     private static final String RECORD_DIALED_CALL = """
             WITH ev AS (
                 INSERT INTO call_events (call_sid, leg_sid, kind, status, received_at, source, dedupe_key, params)
@@ -90,15 +93,18 @@ public class CallRepository {
                        to_number = COALESCE(cr.to_number, EXCLUDED.to_number),
                        caller = COALESCE(cr.caller, EXCLUDED.caller),
                        last_event_at = GREATEST(cr.last_event_at, EXCLUDED.last_event_at)
-             RETURNING cr.id, cr.lead_id, cr.status, cr.duration_seconds, cr.created_at, cr.answered_at, cr.ended_at,
-                       cr.recording_url),
+             RETURNING cr.*, (cr.xmax = 0) AS inserted),
             a AS (
                 INSERT INTO lead_activities (lead_id, type, call_id, status, duration_seconds, started_at, answered_at,
                                              ended_at, recording_url)
                 SELECT lead_id, 'call', id, status, duration_seconds, created_at, answered_at, ended_at, recording_url
                   FROM c WHERE lead_id IS NOT NULL
                 ON CONFLICT (call_id) DO NOTHING)
-            SELECT count(*) AS recorded FROM ev""";
+            SELECT\s""" + CallRow.COLUMNS + ", inserted FROM c";
+
+    /** What recording the voice webhook found: the call, and whether this request created it. */
+    public record DialedCall(CallRow row, boolean created) {
+    }
 
     public Uni<CallRow> appendEventAndLockCall(SqlClient db, CallEvent e) {
         Tuple args = Tuple.tuple()
@@ -137,9 +143,9 @@ public class CallRepository {
         return db.preparedQuery(SAVE_TRANSITION).execute(args).replaceWithVoid();
     }
 
-    /** Returns true when the call was recorded now, false when this CallSid was already recorded. */
-    public Uni<Boolean> recordDialedCall(SqlClient db, String callSid, UUID leadId, String to, String caller,
-                                         OffsetDateTime receivedAt, JsonObject params) {
+    /** Records the call of a voice webhook; null when this CallSid was already recorded (a retry). */
+    public Uni<DialedCall> recordDialedCall(SqlClient db, String callSid, UUID leadId, String to, String caller,
+                                            OffsetDateTime receivedAt, JsonObject params) {
         Tuple args = Tuple.tuple()
                 .addValue(callSid)
                 .addValue(leadId)
@@ -148,8 +154,13 @@ public class CallRepository {
                 .addValue(receivedAt)
                 .addValue(params.getString("CallStatus"))
                 .addValue(params);
-        return db.preparedQuery(RECORD_DIALED_CALL).execute(args)
-                .map(rows -> rows.iterator().next().getLong("recorded") > 0);
+        return db.preparedQuery(RECORD_DIALED_CALL).execute(args).map(rows -> {
+            if (rows.rowCount() == 0) {
+                return null;
+            }
+            Row row = rows.iterator().next();
+            return new DialedCall(CallRow.from(row), Boolean.TRUE.equals(row.getBoolean("inserted")));
+        });
     }
 
     /** Locks one call row for the rest of the caller's transaction; null when it does not exist. */

@@ -1,6 +1,7 @@
 package dev.calltracker.call;
 
 import dev.calltracker.http.RequestRejected;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -28,6 +29,7 @@ public class CallResource {
         this.calls = calls;
     }
 
+    @RegisterForReflection
     public record CallView(UUID id, String callSid, String dialedCallSid, UUID leadId, String toNumber, String caller,
                            String status, String resolution, Integer durationSeconds, OffsetDateTime createdAt,
                            OffsetDateTime answeredAt, OffsetDateTime endedAt, boolean endedAtEstimated,
@@ -36,6 +38,7 @@ public class CallResource {
                            List<EventView> events) {
     }
 
+    @RegisterForReflection
     public record EventView(long id, String kind, String legSid, String status, Integer sequenceNumber,
                             OffsetDateTime twilioTimestamp, OffsetDateTime receivedAt, String source,
                             Map<String, Object> params) {

@@ -1,10 +1,12 @@
 package dev.calltracker.lead;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** One entry of a lead's timeline as the CRM reads it. */
+@RegisterForReflection
 public record LeadActivity(
         UUID id,
         String type,

@@ -1,9 +1,11 @@
 package dev.calltracker.reconcile;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.OffsetDateTime;
 import java.util.List;
 
 /** What one reconciler run did: the answer of {@code POST /api/admin/reconcile}, and its log line. */
+@RegisterForReflection
 public record ReconcileReport(String runId, String trigger, String replica, OffsetDateTime startedAt, boolean skipped,
                               int claimed, List<Entry> calls) {
 
@@ -14,6 +16,7 @@ public record ReconcileReport(String runId, String trigger, String replica, Offs
      * @param source  {@code twilio-api}, {@code inferred}, or null when nothing was applied
      * @param applied whether the call changed
      */
+    @RegisterForReflection
     public record Entry(String callSid, String outcome, String source, boolean applied, String detail) {
     }
 

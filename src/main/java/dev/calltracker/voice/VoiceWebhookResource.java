@@ -2,6 +2,7 @@ package dev.calltracker.voice;
 
 import dev.calltracker.call.CallRepository;
 import dev.calltracker.http.RequestRejected;
+import dev.calltracker.lead.ContactRule;
 import dev.calltracker.lead.LeadRepository;
 import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
@@ -9,6 +10,7 @@ import dev.calltracker.twilio.TwilioRequestVerifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -78,7 +80,7 @@ public class VoiceWebhookResource {
             return Uni.createFrom().item(refuse(callSid, refusal.get()));
         }
         JsonObject params = new JsonObject(new HashMap<>(p.asMap()));
-        return pool.withConnection(db -> {
+        return pool.withTransaction(db -> {
             Uni<String> leadCheck = leadId == null ? Uni.createFrom().nullItem() : leads.findPhone(db, leadId).map(phone -> {
                 if (phone == null) {
                     return "the lead does not exist";
@@ -92,16 +94,34 @@ public class VoiceWebhookResource {
                 if (leadRefusal != null) {
                     return Uni.createFrom().item(refuse(callSid, leadRefusal));
                 }
-                return calls.recordDialedCall(db, callSid, leadId, to, caller, receivedAt, params).map(recorded -> {
-                    if (recorded) {
-                        metrics.accepted(KIND);
-                    } else {
-                        metrics.duplicate(KIND);
-                    }
-                    return twiml.dial(to);
-                });
+                return calls.recordDialedCall(db, callSid, leadId, to, caller, receivedAt, params)
+                        .call(recorded -> contactIfAlreadyConnected(db, recorded))
+                        .map(recorded -> {
+                            if (recorded != null) {
+                                metrics.accepted(KIND);
+                            } else {
+                                metrics.duplicate(KIND);
+                            }
+                            return twiml.dial(to);
+                        });
             });
         });
+    }
+
+    /**
+     * Twilio dials only after this answer, so the call's callbacks normally come later. If they came first
+     * anyway (the call row exists, created by them without a lead), the lead this request links may have
+     * been reached already: apply the contact rule now, through the same write as a transition.
+     */
+    private Uni<Void> contactIfAlreadyConnected(SqlClient db, CallRepository.DialedCall recorded) {
+        if (recorded == null || recorded.created() || recorded.row().leadId() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        OffsetDateTime contactTime = ContactRule.contactTime(recorded.row().state());
+        if (contactTime == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return calls.saveTransition(db, recorded.row(), recorded.row().state(), contactTime, null);
     }
 
     private String refuse(String callSid, String reason) {
