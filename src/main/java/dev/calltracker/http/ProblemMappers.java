@@ -41,7 +41,13 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper
     public Response databaseError(PgException e) {
-        LOG.errorf("Database error: %s (SQLSTATE %s)", e.getErrorMessage(), e.getSqlState());
+        String state = e.getSqlState() == null ? "" : e.getSqlState();
+        // Connection exceptions (08), operator intervention such as a shutting-down server (57), insufficient
+        // resources (53): the database is unavailable, not the request wrong.
+        if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53")) {
+            return unavailable(e);
+        }
+        LOG.errorf("Database error: %s (SQLSTATE %s)", e.getErrorMessage(), state);
         return json(Problem.of(500, "internal error; nothing was stored"));
     }
 

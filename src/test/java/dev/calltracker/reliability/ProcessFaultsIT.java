@@ -4,7 +4,6 @@ import static dev.calltracker.testing.TwilioFake.dialedStatus;
 import static dev.calltracker.testing.TwilioFake.newSid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.calltracker.reliability.CallbackStormTest.Outcome;
 import dev.calltracker.reliability.CallbackStormTest.StormCall;
 import dev.calltracker.testing.PostgresTestResource;
 import dev.calltracker.testing.ServiceProcess;
@@ -26,10 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -48,9 +44,9 @@ class ProcessFaultsIT {
     @Test
     void killMinusNineLosesNothingThatWasAnswered2xxAndRedeliveryIsIdempotent() throws Exception {
         Random random = new Random(99);
-        List<StormCall> calls = newCalls(120, "+1555301", random);
-        List<Map<String, String>> requests = deliveryOrder(calls, random);
-        Map<Map<String, String>, Integer> answers = new ConcurrentHashMap<>();
+        List<StormCall> calls = StormFixtures.newCalls(120, "+1555301", random);
+        List<Map<String, String>> requests = StormFixtures.deliveryOrder(calls, random);
+        List<Map.Entry<Map<String, String>, Integer>> answers = java.util.Collections.synchronizedList(new ArrayList<>());
 
         try (ServiceProcess service = start(8094)) {
             TwilioFake twilio = new TwilioFake(service.baseUrl(), TwilioFake.TEST_AUTH_TOKEN);
@@ -60,7 +56,7 @@ class ProcessFaultsIT {
             for (Map<String, String> r : requests) {
                 sent.add(clients.submit(() -> {
                     int status = twilio.send(TwilioFake.pathOf(r), r);
-                    answers.put(r, status);
+                    answers.add(Map.entry(r, status));
                     if (answered.incrementAndGet() == requests.size() * 2 / 5) {
                         service.kill(); // SIGKILL in the middle of the storm
                     }
@@ -73,21 +69,9 @@ class ProcessFaultsIT {
             assertThat(service.awaitExit(Duration.ofSeconds(10))).isTrue();
         }
 
-        List<Map<String, String>> acknowledged = answers.entrySet().stream()
+        List<Map<String, String>> acknowledged = answers.stream()
                 .filter(e -> e.getValue() >= 200 && e.getValue() < 300).map(Map.Entry::getKey).toList();
-        int lost = 0;
-        try (Connection db = PostgresTestResource.connect();
-             PreparedStatement stored = db.prepareStatement("SELECT count(*) FROM call_events WHERE params = ?::jsonb")) {
-            for (Map<String, String> r : acknowledged) {
-                stored.setString(1, new JsonObject(Map.copyOf(r)).encode());
-                try (ResultSet rs = stored.executeQuery()) {
-                    rs.next();
-                    if (rs.getLong(1) != 1) {
-                        lost++;
-                    }
-                }
-            }
-        }
+        int lost = StormFixtures.notStored(acknowledged).size();
         System.out.printf("Process kill: requests=%d answered 2xx before the kill=%d lost=%d%n",
                 requests.size(), acknowledged.size(), lost);
         assertThat(acknowledged).as("some requests were answered before the kill").isNotEmpty();
@@ -101,14 +85,14 @@ class ProcessFaultsIT {
                 assertThat(twilio.send(TwilioFake.pathOf(r), r)).isBetween(200, 299);
             }
         }
-        assertThat(mismatches(calls)).as("calls whose final state differs from in-order delivery").isEmpty();
+        assertThat(StormFixtures.mismatches(calls)).as("calls whose final state differs from in-order delivery").isEmpty();
     }
 
     @Test
     void twoReplicasShareCallbacksAndReconcileConcurrentlyWithoutLostUpdatesOrDoubleDecisions() throws Exception {
         Random random = new Random(7);
-        List<StormCall> calls = newCalls(150, "+1555302", random);
-        List<Map<String, String>> requests = deliveryOrder(calls, random);
+        List<StormCall> calls = StormFixtures.newCalls(150, "+1555302", random);
+        List<Map<String, String>> requests = StormFixtures.deliveryOrder(calls, random);
         List<String> staleCalls = insertStaleCalls(300);
 
         try (ServiceProcess a = start(8095); ServiceProcess b = start(8096)) {
@@ -138,7 +122,7 @@ class ProcessFaultsIT {
             drainReconciler(a.baseUrl());
         }
 
-        assertThat(mismatches(calls)).as("lost updates between replicas").isEmpty();
+        assertThat(StormFixtures.mismatches(calls)).as("lost updates between replicas").isEmpty();
         try (Connection db = PostgresTestResource.connect();
              PreparedStatement twice = db.prepareStatement("SELECT count(*) FROM (SELECT call_sid FROM call_events "
                      + "WHERE kind = 'reconciler' AND call_sid = ANY(?) GROUP BY call_sid HAVING count(*) > 1) t");
@@ -164,40 +148,6 @@ class ProcessFaultsIT {
         return ServiceProcess.start(port, PostgresTestResource.jdbcUrl(), PostgresTestResource.user(),
                 PostgresTestResource.password(), "admin.token=" + ADMIN_TOKEN, "quarkus.shutdown.delay-enabled=false",
                 "twilio.account-sid=", "reconcile.batch-size=40");
-    }
-
-    private static List<StormCall> newCalls(int n, String phonePrefix, Random random) throws Exception {
-        List<StormCall> calls = new ArrayList<>();
-        OffsetDateTime base = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).minusHours(2);
-        try (Connection db = PostgresTestResource.connect();
-             PreparedStatement insert = db.prepareStatement(
-                     "INSERT INTO leads (id, first_name, status, phone) VALUES (?, 'Storm', 'new', ?)")) {
-            for (int i = 0; i < n; i++) {
-                UUID lead = UUID.randomUUID();
-                String phone = phonePrefix + "%04d".formatted(i);
-                insert.setObject(1, lead);
-                insert.setString(2, phone);
-                insert.executeUpdate();
-                Outcome outcome = Outcome.values()[random.nextInt(Outcome.values().length)];
-                calls.add(CallbackStormTest.stormCall(outcome, newSid("CA"), newSid("CA"), lead, phone, base.plusSeconds(i)));
-            }
-        }
-        return calls;
-    }
-
-    /** Voice webhooks first (Twilio dials only after them), then everything else shuffled, 20% twice. */
-    private static List<Map<String, String>> deliveryOrder(List<StormCall> calls, Random random) {
-        List<Map<String, String>> first = new ArrayList<>();
-        List<Map<String, String>> rest = new ArrayList<>();
-        for (StormCall c : calls) {
-            first.add(c.requests().get(0));
-            rest.addAll(c.requests().subList(1, c.requests().size()));
-            c.requests().stream().filter(r -> random.nextDouble() < 0.2).forEach(rest::add);
-        }
-        Collections.shuffle(first, random);
-        Collections.shuffle(rest, random);
-        first.addAll(rest);
-        return first;
     }
 
     /** Inserts stale calls with a duration (the reconciler completes them from evidence); returns their sids. */
@@ -233,44 +183,5 @@ class ProcessFaultsIT {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The calls whose final state differs from what in-order delivery gives. */
-    private static List<String> mismatches(List<StormCall> calls) throws Exception {
-        List<String> wrong = new ArrayList<>();
-        try (Connection db = PostgresTestResource.connect();
-             PreparedStatement query = db.prepareStatement("""
-                     SELECT c.status, c.ended_at, c.duration_seconds, l.status AS lead_status, l.last_contacted_at,
-                            (SELECT count(*) FROM lead_activities a WHERE a.lead_id = l.id) AS activities
-                       FROM call_recordings c JOIN leads l ON l.id = c.lead_id WHERE c.call_sid = ?""")) {
-            for (StormCall c : calls) {
-                query.setString(1, c.parent());
-                try (ResultSet rs = query.executeQuery()) {
-                    if (!rs.next()) {
-                        wrong.add(c.parent() + ": missing");
-                        continue;
-                    }
-                    OffsetDateTime ended = rs.getObject("ended_at", OffsetDateTime.class);
-                    OffsetDateTime contacted = rs.getObject("last_contacted_at", OffsetDateTime.class);
-                    boolean same = Objects.equals(c.expectedStatus(), rs.getString("status"))
-                            && sameInstant(c.expectedEnd(), ended)
-                            && Objects.equals(c.expectedDuration(), (Integer) rs.getObject("duration_seconds"))
-                            && Objects.equals(c.contactsLead() ? "contacted" : "new", rs.getString("lead_status"))
-                            && sameInstant(c.contactsLead() ? c.expectedEnd() : null, contacted)
-                            && rs.getLong("activities") == 1;
-                    if (!same) {
-                        wrong.add(c.outcome() + " " + c.parent() + ": " + rs.getString("status") + " ended " + ended
-                                + " (expected " + c.expectedEnd() + ") duration " + rs.getObject("duration_seconds")
-                                + " lead " + rs.getString("lead_status") + " " + contacted + " activities "
-                                + rs.getLong("activities"));
-                    }
-                }
-            }
-        }
-        return wrong;
-    }
-
-    private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
-        return a == null ? b == null : b != null && a.isEqual(b);
     }
 }
