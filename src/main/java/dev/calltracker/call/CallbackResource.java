@@ -51,7 +51,7 @@ public class CallbackResource {
                 // The action's answer is the TwiML the browser leg runs next: the dial is over, hang up.
                 ? Response.ok(twiml.hangup(), MediaType.TEXT_XML_TYPE).build()
                 : Response.noContent().build();
-        return record(event, answer);
+        return record("webhook", event, answer);
     }
 
     /** Recording status callbacks ({@code CallSid} is the parent leg). */
@@ -62,11 +62,11 @@ public class CallbackResource {
         OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
         TwilioParams params = verifier.verify("recording", uri, signature, body);
         CallEvent event = parse("recording", () -> TwilioCallbacks.fromRecording(params, receivedAt));
-        return record(event, Response.noContent().build());
+        return record("recording", event, Response.noContent().build());
     }
 
-    private Uni<Response> record(CallEvent event, Response answer) {
-        String kind = event.kind().value();
+    /** @param kind the endpoint, the label of the request metrics (as for refused and invalid requests) */
+    private Uni<Response> record(String kind, CallEvent event, Response answer) {
         return recorder.record(event).map(outcome -> {
             if (outcome == CallEventRecorder.Outcome.DUPLICATE) {
                 metrics.duplicate(kind);
