@@ -57,7 +57,7 @@ public class ProblemMappers {
      * URL fragment) and the event is idempotent.
      */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
-    public Response unavailable(Exception e) {
+    public Response unavailable(Throwable e) {
         if (e instanceof WebApplicationException wae) {
             Response r = wae.getResponse();
             return json(Problem.of(r.getStatus(), r.getStatusInfo().getReasonPhrase()));
