@@ -8,7 +8,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.UUID;
 
 /**
@@ -117,7 +117,7 @@ public class CallRepository {
                 .addValue(e.receivedAt())
                 .addValue(e.observation().source().value())
                 .addValue(e.dedupeKey())
-                .addValue(new JsonObject(new HashMap<>(e.params())));
+                .addValue(new JsonObject(Collections.<String, Object>unmodifiableMap(e.params())));
         return db.preparedQuery(APPEND_EVENT_AND_LOCK_CALL).execute(args)
                 .map(rows -> rows.rowCount() == 0 ? null : CallRow.from(rows.iterator().next()));
     }

@@ -1,6 +1,5 @@
 package dev.calltracker.call;
 
-import dev.calltracker.http.RequestRejected;
 import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestVerifier;
@@ -46,7 +45,7 @@ public class CallbackResource {
                                  byte[] body) {
         OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
         TwilioParams params = verifier.verify("webhook", uri, signature, body);
-        CallEvent event = parse("webhook", () -> TwilioCallbacks.fromWebhook(params, receivedAt));
+        CallEvent event = metrics.countingInvalid("webhook", () -> TwilioCallbacks.fromWebhook(params, receivedAt));
         Response answer = event.kind() == CallEventKind.DIAL_ACTION
                 // The action's answer is the TwiML the browser leg runs next: the dial is over, hang up.
                 ? Response.ok(twiml.hangup(), MediaType.TEXT_XML_TYPE).build()
@@ -61,7 +60,7 @@ public class CallbackResource {
                                    byte[] body) {
         OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
         TwilioParams params = verifier.verify("recording", uri, signature, body);
-        CallEvent event = parse("recording", () -> TwilioCallbacks.fromRecording(params, receivedAt));
+        CallEvent event = metrics.countingInvalid("recording", () -> TwilioCallbacks.fromRecording(params, receivedAt));
         return record("recording", event, Response.noContent().build());
     }
 
@@ -75,14 +74,5 @@ public class CallbackResource {
             }
             return answer;
         });
-    }
-
-    private CallEvent parse(String kind, java.util.function.Supplier<CallEvent> parser) {
-        try {
-            return parser.get();
-        } catch (RequestRejected e) {
-            metrics.invalid(kind);
-            throw e;
-        }
     }
 }

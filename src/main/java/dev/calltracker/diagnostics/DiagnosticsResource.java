@@ -1,8 +1,11 @@
 package dev.calltracker.diagnostics;
 
 import dev.calltracker.admin.AdminAuth;
+import dev.calltracker.call.CallStatus;
 import dev.calltracker.http.QueryValues;
+import dev.calltracker.lead.ContactRule;
 import dev.calltracker.http.RequestRejected;
+import dev.calltracker.reconcile.StuckCallRepository;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,7 +36,8 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 public class DiagnosticsResource {
 
-    private static final String OPEN = "c.status NOT IN ('completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown')";
+    private static final String OPEN = StuckCallRepository.openPredicate("c.status");
+    private static final String LAST_SIGN = StuckCallRepository.lastSign("c.");
     private static final String CALL_COLUMNS = "c.call_sid, c.dialed_call_sid, c.lead_id, c.status, c.duration_seconds, "
             + "c.created_at, c.answered_at, c.ended_at, c.parent_ended_at, c.last_event_at, c.resolution";
     private static final int MAX_LIMIT = 1000;
@@ -55,8 +59,7 @@ public class DiagnosticsResource {
         auth.check(authorization);
         Duration age = QueryValues.duration("olderThan", olderThan, Duration.ofMinutes(10));
         return list("SELECT " + CALL_COLUMNS + " FROM call_recordings c WHERE " + OPEN
-                        + " AND COALESCE(c.last_event_at, c.created_at) < $1"
-                        + " ORDER BY COALESCE(c.last_event_at, c.created_at) LIMIT $2",
+                        + " AND " + LAST_SIGN + " < $1 ORDER BY " + LAST_SIGN + " LIMIT $2",
                 Tuple.of(now().minus(age), limit(limit)));
     }
 
@@ -97,8 +100,9 @@ public class DiagnosticsResource {
                 SELECT l.id, l.first_name, l.last_name, l.status, l.last_contacted_at,
                        count(c.id) AS connected_calls, max(COALESCE(c.ended_at, c.answered_at)) AS last_connected_at
                   FROM leads l JOIN call_recordings c ON c.lead_id = l.id
-                 WHERE l.status = 'new' AND c.status IN ('in-progress', 'completed')
-                 GROUP BY l.id ORDER BY last_connected_at DESC NULLS LAST LIMIT $1""", Tuple.of(limit(limit)));
+                 WHERE l.status = 'new' AND c.status = ANY($2)
+                 GROUP BY l.id ORDER BY last_connected_at DESC NULLS LAST LIMIT $1""",
+                Tuple.of(limit(limit), ContactRule.CONNECTED.stream().map(CallStatus::value).toArray(String[]::new)));
     }
 
     /** Recent reconciler decisions, newest first. */

@@ -18,6 +18,9 @@ public final class ContactRule {
     private ContactRule() {
     }
 
+    /** The statuses of a call that reached its lead (answered, or ended after audio was connected). */
+    public static final java.util.Set<CallStatus> CONNECTED = java.util.EnumSet.of(CallStatus.IN_PROGRESS, CallStatus.COMPLETED);
+
     /** When this call reached its lead, or null if it did not (yet): the end time once completed, else the answer time. */
     public static OffsetDateTime contactTime(CallState call) {
         if (call.status() == CallStatus.COMPLETED) {

@@ -33,12 +33,12 @@ public class LeadActivityResource {
     public Uni<List<LeadActivity>> activities(@PathParam("id") String id, @QueryParam("limit") String limitParam) {
         UUID leadId = QueryValues.uuid("id", id);
         int limit = QueryValues.intBetween("limit", limitParam, 100, 1, MAX_LIMIT);
-        return pool.withConnection(db -> leads.exists(db, leadId).flatMap(exists -> {
-            if (!exists) {
+        return leads.activities(pool, leadId, limit).map(rows -> {
+            if (rows.rowCount() == 0) {
                 throw new RequestRejected(404, "lead not found", "id");
             }
-            return leads.activities(db, leadId, limit).map(rows -> StreamSupport.stream(rows.spliterator(), false)
-                    .map(LeadActivity::from).toList());
-        }));
+            return StreamSupport.stream(rows.spliterator(), false).filter(r -> r.getUUID("id") != null)
+                    .map(LeadActivity::from).toList();
+        });
     }
 }

@@ -1,12 +1,15 @@
 package dev.calltracker.reconcile;
 
+import dev.calltracker.call.CallStatus;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
 /** The reconciler's queries: claiming candidates across replicas, releasing them, counting stuck calls. */
@@ -14,10 +17,20 @@ import java.util.stream.StreamSupport;
 public class StuckCallRepository {
 
     /**
-     * The non-terminal predicate, written exactly as in the partial index {@code call_recordings_open_idx}
-     * so that the planner uses it.
+     * SQL for "the call is not terminal", from {@link CallStatus}. It renders exactly as the predicate of the
+     * partial index {@code call_recordings_open_idx} (same values, same order), so that the planner uses it.
      */
-    static final String OPEN = "status NOT IN ('completed', 'busy', 'no-answer', 'failed', 'canceled', 'unknown')";
+    public static String openPredicate(String statusColumn) {
+        return Arrays.stream(CallStatus.terminalValues()).map(v -> "'" + v + "'")
+                .collect(Collectors.joining(", ", statusColumn + " NOT IN (", ")"));
+    }
+
+    /** SQL for the time staleness is measured from: the last event, or creation for rows that never had one. */
+    public static String lastSign(String alias) {
+        return "COALESCE(" + alias + "last_event_at, " + alias + "created_at)";
+    }
+
+    private static final String OPEN = openPredicate("status");
 
     private static final String CLAIM = """
             UPDATE call_recordings
@@ -26,12 +39,12 @@ public class StuckCallRepository {
                    SELECT id FROM call_recordings
                     WHERE %s
                       AND (reconcile_claimed_until IS NULL OR reconcile_claimed_until < $6)
-                      AND (COALESCE(last_event_at, created_at) < $1
+                      AND (%s < $1
                            OR (parent_ended_at IS NOT NULL AND parent_ended_at < $2))
-                    ORDER BY COALESCE(last_event_at, created_at)
+                    ORDER BY %s
                     LIMIT $3
                     FOR UPDATE SKIP LOCKED)
-            RETURNING %s""".formatted(OPEN, StuckCall.COLUMNS);
+            RETURNING %s""".formatted(OPEN, lastSign(""), lastSign(""), StuckCall.COLUMNS);
 
     /**
      * Claims up to {@code limit} candidates, oldest first: non-terminal calls with no event since
@@ -58,7 +71,7 @@ public class StuckCallRepository {
     /** Non-terminal calls with no event since {@code before}: the stuck-calls gauge. */
     public Uni<Long> countStuck(SqlClient db, OffsetDateTime before) {
         return db.preparedQuery("SELECT count(*) FROM call_recordings WHERE " + OPEN
-                        + " AND COALESCE(last_event_at, created_at) < $1")
+                        + " AND " + lastSign("") + " < $1")
                 .execute(Tuple.of(before)).map(rows -> rows.iterator().next().getLong(0));
     }
 }

@@ -27,10 +27,6 @@ public final class TwilioParams {
         this.form = form;
     }
 
-    public FormBody form() {
-        return form;
-    }
-
     public Map<String, String> asMap() {
         return form.firstValues();
     }

@@ -29,6 +29,16 @@ public class TwilioRequestMetrics {
         count(kind, "invalid");
     }
 
+    /** Runs a step that validates the request; a refusal of it (400) is counted as invalid and rethrown. */
+    public <T> T countingInvalid(String kind, java.util.function.Supplier<T> validation) {
+        try {
+            return validation.get();
+        } catch (dev.calltracker.http.RequestRejected e) {
+            invalid(kind);
+            throw e;
+        }
+    }
+
     public void refused(String kind) {
         count(kind, "refused");
     }

@@ -37,13 +37,13 @@ public class TwilioRequestVerifier {
      *               host is the proxy's, while Twilio signed the public URL)
      */
     public TwilioParams verify(String kind, UriInfo uri, String signatureHeader, byte[] body) {
-        FormBody form;
-        try {
-            form = FormBody.parse(body);
-        } catch (FormBody.MalformedFormException e) {
-            metrics.invalid(kind);
-            throw new RequestRejected(400, e.getMessage(), null);
-        }
+        FormBody form = metrics.countingInvalid(kind, () -> {
+            try {
+                return FormBody.parse(body);
+            } catch (FormBody.MalformedFormException e) {
+                throw new RequestRejected(400, e.getMessage(), null);
+            }
+        });
         String url = signedUrl(uri);
         if (!signature.isValid(url, form.all(), signatureHeader)) {
             metrics.rejectedSignature(kind);
@@ -57,13 +57,10 @@ public class TwilioRequestVerifier {
             LOG.warnf("Refused %s request: signed, but for another account", kind);
             throw RequestRejected.forbidden("AccountSid does not match this service's account");
         }
-        try {
+        return metrics.countingInvalid(kind, () -> {
             checkHygiene(form);
-        } catch (RequestRejected e) {
-            metrics.invalid(kind);
-            throw e;
-        }
-        return new TwilioParams(form);
+            return new TwilioParams(form);
+        });
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.calltracker.voice;
 
 import dev.calltracker.call.CallRepository;
-import dev.calltracker.http.RequestRejected;
 import dev.calltracker.lead.ContactRule;
 import dev.calltracker.lead.LeadRepository;
 import dev.calltracker.twilio.TwilioParams;
@@ -21,7 +20,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
+import java.util.Collections;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -62,24 +61,17 @@ public class VoiceWebhookResource {
                             byte[] body) {
         OffsetDateTime receivedAt = OffsetDateTime.now(ZoneOffset.UTC);
         TwilioParams p = verifier.verify(KIND, uri, signature, body);
-        String callSid;
-        String to;
-        UUID leadId;
-        String caller;
-        try {
-            callSid = p.requiredSid("CallSid", "CA");
-            to = p.required("To");
-            leadId = p.optionalUuid("LeadId");
-            caller = p.optionalCaller("From");
-        } catch (RequestRejected e) {
-            metrics.invalid(KIND);
-            throw e;
-        }
+        DialRequest request = metrics.countingInvalid(KIND, () -> new DialRequest(p.requiredSid("CallSid", "CA"),
+                p.required("To"), p.optionalUuid("LeadId"), p.optionalCaller("From")));
+        String callSid = request.callSid();
+        String to = request.to();
+        UUID leadId = request.leadId();
+        String caller = request.caller();
         var refusal = destinations.refusal(to);
         if (refusal.isPresent()) {
             return Uni.createFrom().item(refuse(callSid, refusal.get()));
         }
-        JsonObject params = new JsonObject(new HashMap<>(p.asMap()));
+        JsonObject params = new JsonObject(Collections.<String, Object>unmodifiableMap(p.asMap()));
         return pool.withTransaction(db -> {
             Uni<String> leadCheck = leadId == null ? Uni.createFrom().nullItem() : leads.findPhone(db, leadId).map(phone -> {
                 if (phone == null) {
@@ -122,6 +114,10 @@ public class VoiceWebhookResource {
             return Uni.createFrom().voidItem();
         }
         return calls.saveTransition(db, recorded.row(), recorded.row().state(), contactTime, null);
+    }
+
+    /** The fields of the voice webhook the service reads, validated. */
+    private record DialRequest(String callSid, String to, UUID leadId, String caller) {
     }
 
     private String refuse(String callSid, String reason) {
