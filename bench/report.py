@@ -4,6 +4,8 @@
   report.py metrics-delta BEFORE AFTER      calltracker_twilio_requests_total differences, as key=value
   report.py mix LEVEL_ENV                   pgbench mix (ppm) from what the service executed
   report.py check CORPUS RAW OFFSETS MARGIN WORK   final state of every fully delivered call
+  report.py threads PID                     CPU ticks of each thread of a process, grouped by name, as lines
+  report.py threads-delta BEFORE AFTER SECS HZ  CPU% (100 = one core) of each thread group between two snapshots
   report.py report RAW RESULTS              table on stdout, RESULTS/results.md, RESULTS/results.png
 """
 
@@ -171,6 +173,39 @@ def jfr_top(limit=25):
             print("  %5.1f%%  %s" % (100.0 * n / max(total, 1), frame))
 
 
+# --- threads ------------------------------------------------------------------------------------------
+def thread_group(name):
+    """JVM thread names without their numbers: the event loops, the JIT compilers, the GC threads, ..."""
+    return re.sub(r"[0-9]+", "N", name.strip())
+
+
+def threads(pid):
+    """utime + stime of each thread of the process, summed by thread group (/proc/PID/task/*/stat)."""
+    ticks = {}
+    for task in glob.glob("/proc/%s/task/*" % pid):
+        try:
+            name = open(os.path.join(task, "comm")).read()
+            stat = open(os.path.join(task, "stat")).read()
+        except OSError:
+            continue   # the thread ended meanwhile
+        fields = stat[stat.rindex(")") + 2:].split()
+        group = thread_group(name)
+        ticks[group] = ticks.get(group, 0) + int(fields[11]) + int(fields[12])
+    for group, t in sorted(ticks.items()):
+        print("%s\t%d" % (group, t))
+
+
+def threads_delta(before, after, secs, hz):
+    def load(path):
+        return {line.rsplit("\t", 1)[0]: int(line.rsplit("\t", 1)[1]) for line in open(path) if "\t" in line}
+    b, a = load(before), load(after)
+    pct = {g: (a[g] - b.get(g, 0)) / float(hz) / float(secs) * 100 for g in a}
+    total = sum(pct.values())
+    for g, v in sorted(pct.items(), key=lambda kv: -kv[1]):
+        if v >= 0.5:
+            print("%-20s %5.1f%%  (%4.1f%% of the service)" % (g, v, 100 * v / total if total else 0))
+
+
 # --- report -------------------------------------------------------------------------------------------
 COLUMNS = [("conns", "level", "%d"), ("req/s", "rps", "%.0f"), ("p50 ms", "p50", "%.2f"), ("p99 ms", "p99", "%.2f"),
            ("max ms", "max", "%.1f"), ("errors", "errors", "%d"), ("dup", "dup", "%d"),
@@ -190,7 +225,7 @@ def level_rows(raw):
             "p99": num(v, "p99_us") / 1000, "p999": num(v, "p999_us") / 1000, "max": num(v, "max_us") / 1000,
             "errors": num(v, "errors"), "dup": num(v, "result_duplicate"), "rss": num(v, "rss_max_kib") / 1024,
             "svc_cpu": num(v, "svc_cpu_pct"), "pg_cpu": num(v, "pg_cpu_pct"), "all_cpu": num(v, "machine_cpu_pct"),
-            "pgb_tps": pgb, "ratio": num(v, "rps") / pgb if pgb else float("nan"), "env": v})
+            "pgb_tps": pgb, "ratio": num(v, "rps") / pgb if pgb else float("nan"), "env": v, "raw": raw})
     return sorted(rows, key=lambda r: r["level"])
 
 
@@ -254,6 +289,9 @@ def statements_md(rows):
                   v.get("read"), v.get("write"), v.get("timeout"),
                   " The corpus ran out and started again: later requests are re-deliveries (duplicates)."
                   if v.get("wrapped") == "1" else "")
+        threads_txt = os.path.join(r["raw"], "threads-%d.txt" % r["level"])
+        if os.path.exists(threads_txt):
+            md += "\nService CPU by thread group (100 %% = one core):\n\n```\n%s```\n" % open(threads_txt).read()
     return md
 
 
@@ -409,6 +447,10 @@ def main():
         mix(*args)
     elif cmd == "check":
         sys.exit(check(*args))
+    elif cmd == "threads":
+        threads(*args)
+    elif cmd == "threads-delta":
+        threads_delta(*args)
     elif cmd == "jfr-top":
         jfr_top()
     elif cmd == "report":

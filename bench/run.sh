@@ -330,6 +330,7 @@ for level in $LEVELS; do
   pgss_reset
   m0=$(metrics); lu0=$(leads_updates); read -r w0r w0f w0b < <(wal)
   s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
+  python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-before"
   ( max=0; while kill -0 "$SVC_PID" 2>/dev/null; do
       r=$(rss_kib "$SVC_PID"); (( r > max )) && max=$r; echo "$max" >"$WORK/rss-max"; sleep 0.5
     done ) &
@@ -338,9 +339,12 @@ for level in $LEVELS; do
   run_wrk "$level" "$level" "$DURATION"
   t1=$(date +%s%N)
   s1=$(svc_ticks); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
+  python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-after"
   kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
   m1=$(metrics); lu1=$(leads_updates); read -r w1r w1f w1b < <(wal)
   elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
+  python3 "$BENCH_DIR/report.py" threads-delta "$WORK/threads-before" "$WORK/threads-after" "$elapsed_s" "$CLK_TCK" \
+    >"$RAW/threads-$level.txt"
   {
     echo "level=$level"
     grep '^BENCH_RESULT' "$RAW/wrk-$level.txt" | sed 's/^BENCH_RESULT //' | tr ' ' '\n'

@@ -77,6 +77,8 @@ public class CallRepository {
     /**
      * The voice webhook's record: event, call linked to its lead, and the lead's activity, idempotently.
      * Returns the call, and whether this request created it; no row when the CallSid was already recorded.
+     * It is sent together with the lead check, before its answer (one round trip): a lead that does not
+     * exist must not fail it (leads are referenced by a foreign key), so it links only an existing lead.
      */
     private static final String RECORD_DIALED_CALL = """
             WITH ev AS (
@@ -87,7 +89,9 @@ public class CallRepository {
             c AS (
                 INSERT INTO call_recordings AS cr (call_sid, lead_id, to_number, caller, status, created_at, updated_at,
                                                    last_event_at)
-                SELECT $1, $2::uuid, $3, $4, 'initiated', received_at, received_at, received_at FROM ev
+                -- an unknown lead is not linked: the voice webhook refuses that dial and rolls this back
+                SELECT $1, (SELECT id FROM leads WHERE id = $2::uuid), $3, $4, 'initiated', received_at, received_at,
+                       received_at FROM ev
                 ON CONFLICT (call_sid) DO UPDATE
                    SET lead_id = COALESCE(cr.lead_id, EXCLUDED.lead_id),
                        to_number = COALESCE(cr.to_number, EXCLUDED.to_number),

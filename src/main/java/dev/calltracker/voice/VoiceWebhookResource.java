@@ -1,12 +1,14 @@
 package dev.calltracker.voice;
 
 import dev.calltracker.call.CallRepository;
+import dev.calltracker.db.PipelinedTransaction;
 import dev.calltracker.lead.ContactRule;
 import dev.calltracker.lead.LeadRepository;
 import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestVerifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -72,46 +74,59 @@ public class VoiceWebhookResource {
             return Uni.createFrom().item(refuse(callSid, refusal.get()));
         }
         JsonObject params = new JsonObject(Collections.<String, Object>unmodifiableMap(p.asMap()));
-        return pool.withTransaction(db -> {
-            Uni<String> leadCheck = leadId == null ? Uni.createFrom().nullItem() : leads.findPhone(db, leadId).map(phone -> {
-                if (phone == null) {
-                    return "the lead does not exist";
-                }
-                if (!phone.isEmpty() && !DestinationPolicy.sameNumber(phone, to)) {
-                    return "the destination is not the lead's phone number";
-                }
-                return null;
-            });
-            return leadCheck.flatMap(leadRefusal -> {
+        // Two round trips: BEGIN, the lead check and the record go together (a refused dial rolls the record
+        // back: refusals are rare, a round trip on every accepted call is not), then COMMIT.
+        return PipelinedTransaction.run(pool, tx -> {
+            Uni<CallRepository.DialedCall> record = calls.recordDialedCall(tx.client(), callSid, leadId, to, caller,
+                    receivedAt, params);
+            Uni<Tuple2<String, CallRepository.DialedCall>> checkedAndRecorded = leadId == null
+                    ? tx.begin(record).map(recorded -> Tuple2.of(null, recorded))
+                    : tx.begin(leadRefusal(tx.client(), leadId, to), record);
+            return checkedAndRecorded.flatMap(checked -> {
+                String leadRefusal = checked.getItem1();
                 if (leadRefusal != null) {
-                    return Uni.createFrom().item(refuse(callSid, leadRefusal));
+                    return tx.rollback().map(nothing -> refuse(callSid, leadRefusal));
                 }
-                return calls.recordDialedCall(db, callSid, leadId, to, caller, receivedAt, params)
-                        .call(recorded -> contactIfAlreadyConnected(db, recorded))
-                        .map(recorded -> {
-                            if (recorded != null) {
-                                metrics.accepted(KIND);
-                            } else {
-                                metrics.duplicate(KIND);
-                            }
-                            return twiml.dial(to);
-                        });
+                CallRepository.DialedCall recorded = checked.getItem2();
+                Uni<Void> contact = contactIfAlreadyConnected(tx.client(), recorded);
+                return (contact == null ? tx.commit() : tx.commitWith(contact)).map(committed -> {
+                    if (recorded != null) {
+                        metrics.accepted(KIND);
+                    } else {
+                        metrics.duplicate(KIND);
+                    }
+                    return twiml.dial(to);
+                });
             });
+        });
+    }
+
+    /** Why the lead refuses this destination, or null when it accepts it. */
+    private Uni<String> leadRefusal(SqlClient db, UUID leadId, String to) {
+        return leads.findPhone(db, leadId).map(phone -> {
+            if (phone == null) {
+                return "the lead does not exist";
+            }
+            if (!phone.isEmpty() && !DestinationPolicy.sameNumber(phone, to)) {
+                return "the destination is not the lead's phone number";
+            }
+            return null;
         });
     }
 
     /**
      * Twilio dials only after this answer, so the call's callbacks normally come later. If they came first
      * anyway (the call row exists, created by them without a lead), the lead this request links may have
-     * been reached already: apply the contact rule now, through the same write as a transition.
+     * been reached already: the write that applies the contact rule now, as a transition does; null when
+     * there is nothing to apply.
      */
     private Uni<Void> contactIfAlreadyConnected(SqlClient db, CallRepository.DialedCall recorded) {
         if (recorded == null || recorded.created() || recorded.row().leadId() == null) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         OffsetDateTime contactTime = ContactRule.contactTime(recorded.row().state());
         if (contactTime == null) {
-            return Uni.createFrom().voidItem();
+            return null;
         }
         return calls.saveTransition(db, recorded.row(), recorded.row().state(), contactTime, null);
     }
