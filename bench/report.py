@@ -180,7 +180,7 @@ def thread_group(name):
 
 
 def threads(pid):
-    """utime + stime of each thread of the process, summed by thread group (/proc/PID/task/*/stat)."""
+    """User and system CPU ticks of each thread of the process, summed by thread group (/proc/PID/task/*/stat)."""
     ticks = {}
     for task in glob.glob("/proc/%s/task/*" % pid):
         try:
@@ -189,21 +189,24 @@ def threads(pid):
         except OSError:
             continue   # the thread ended meanwhile
         fields = stat[stat.rindex(")") + 2:].split()
-        group = thread_group(name)
-        ticks[group] = ticks.get(group, 0) + int(fields[11]) + int(fields[12])
-    for group, t in sorted(ticks.items()):
-        print("%s\t%d" % (group, t))
+        user, system = ticks.get(thread_group(name), (0, 0))
+        ticks[thread_group(name)] = (user + int(fields[11]), system + int(fields[12]))
+    for group, (user, system) in sorted(ticks.items()):
+        print("%s\t%d\t%d" % (group, user, system))
 
 
 def threads_delta(before, after, secs, hz):
     def load(path):
-        return {line.rsplit("\t", 1)[0]: int(line.rsplit("\t", 1)[1]) for line in open(path) if "\t" in line}
+        rows = (line.rstrip("\n").split("\t") for line in open(path))
+        return {r[0]: (int(r[1]), int(r[2])) for r in rows if len(r) == 3}
     b, a = load(before), load(after)
-    pct = {g: (a[g] - b.get(g, 0)) / float(hz) / float(secs) * 100 for g in a}
-    total = sum(pct.values())
-    for g, v in sorted(pct.items(), key=lambda kv: -kv[1]):
-        if v >= 0.5:
-            print("%-20s %5.1f%%  (%4.1f%% of the service)" % (g, v, 100 * v / total if total else 0))
+    scale = 100.0 / float(hz) / float(secs)
+    pct = {g: ((u - b.get(g, (0, 0))[0]) * scale, (s - b.get(g, (0, 0))[1]) * scale) for g, (u, s) in a.items()}
+    total = sum(u + s for u, s in pct.values())
+    print("%-20s %6s  %6s %6s  %s" % ("thread group", "CPU%", "user", "system", "share of the service"))
+    for g, (u, s) in sorted(pct.items(), key=lambda kv: -sum(kv[1])):
+        if u + s >= 0.5:
+            print("%-20s %5.1f%%  %5.1f%% %5.1f%%  %4.1f%%" % (g, u + s, u, s, 100 * (u + s) / total if total else 0))
 
 
 # --- report -------------------------------------------------------------------------------------------

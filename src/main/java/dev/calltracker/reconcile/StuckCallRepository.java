@@ -18,7 +18,7 @@ public class StuckCallRepository {
 
     /**
      * SQL for "the call is not terminal", from {@link CallStatus}. It renders exactly as the predicate of the
-     * partial index {@code call_recordings_open_idx} (same values, same order), so that the planner uses it.
+     * partial index {@code call_recordings_open_idx} (same values, same order; V5), so that the planner uses it.
      */
     public static String openPredicate(String statusColumn) {
         return Arrays.stream(CallStatus.terminalValues()).map(v -> "'" + v + "'")
