@@ -9,6 +9,13 @@
 --   BENCH_STATUS <code> <count>
 --   BENCH_RESULT requests=... duration_us=... rps=... p50_us=... p99_us=... p999_us=... max_us=...
 --                errors=... non2xx=... connect=... read=... write=... timeout=...
+--
+-- BENCH_RATE_PER_THREAD (requests per second), when set, paces each thread to that rate instead of sending
+-- as fast as the connections allow: the requests of a thread are scheduled at fixed intervals on a monotonic
+-- clock and a free connection waits (wrk's delay()) until the next one is due. Latency is measured by wrk
+-- from the actual send; with connections to spare (the run at half the maximum throughput) every request
+-- goes out when scheduled, so the figure is not flattered by a closed loop waiting for slow answers. If the
+-- service falls behind, the schedule slips rather than bursting, and the achieved rate (rps) shows it.
 
 local threads = {}
 local next_id = 0
@@ -43,6 +50,33 @@ function init(args)
    -- wrk calls request() once on the first thread to check the script, and does not send that request.
    -- Hand it the current request without advancing, so every position is really sent.
    verify_pending = (id == 0)
+end
+
+local rate = tonumber(os.getenv("BENCH_RATE_PER_THREAD") or "")
+if rate and rate > 0 then
+   local ffi = require("ffi")
+   ffi.cdef [[
+      typedef struct { long tv_sec; long tv_nsec; } bench_timespec;
+      int clock_gettime(int clock_id, bench_timespec *tp);
+   ]]
+   local CLOCK_MONOTONIC = 1
+   local ts = ffi.new("bench_timespec")
+   local function now_ms()
+      ffi.C.clock_gettime(CLOCK_MONOTONIC, ts)
+      return tonumber(ts.tv_sec) * 1000 + tonumber(ts.tv_nsec) / 1e6
+   end
+   local interval_ms = 1000 / rate
+   local next_send
+
+   function delay()
+      local now = now_ms()
+      if next_send == nil or next_send < now - interval_ms then
+         next_send = now   -- first request, or behind schedule: slip instead of bursting
+      end
+      local wait = next_send - now
+      next_send = next_send + interval_ms
+      return math.floor(wait)
+   end
 end
 
 function request()

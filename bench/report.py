@@ -232,6 +232,21 @@ def level_rows(raw):
     return sorted(rows, key=lambda r: r["level"])
 
 
+def half_line(raw):
+    """The paced run at half the best throughput (run.sh BENCH_HALF), as one sentence; None if not run."""
+    path = os.path.join(raw, "half.env")
+    if not os.path.exists(path):
+        return None
+    v = read_env(path)
+    if "rps" not in v:
+        return None
+    return ("Half load: %s req/s offered (half the best level), %.0f achieved over 32 connections: p50 %.2f ms, "
+            "p99 %.2f ms, p99.9 %.2f ms, max %.1f ms, errors %s; service CPU %s%%, PostgreSQL CPU %s%%."
+            % (v.get("offered_rps"), num(v, "rps"), num(v, "p50_us") / 1000, num(v, "p99_us") / 1000,
+               num(v, "p999_us") / 1000, num(v, "max_us") / 1000, v.get("errors"), v.get("svc_cpu_pct"),
+               v.get("pg_cpu_pct")))
+
+
 def fmt(spec, value):
     if value != value:   # NaN
         return "-"
@@ -369,12 +384,17 @@ def report(raw, results):
                "migrated database (Quarkus says %s s); RSS after start %.0f MiB, after the benchmark %.0f MiB"
                % (start.get("first_ready_ms", "?"), start.get("first_quarkus_s", "?"), start.get("ready_ready_ms", "?"),
                   start.get("ready_quarkus_s", "?"), mib("ready_rss_kib"), mib("after_rss_kib")))
+    if "appcds_ready_ms" in start:
+        startup += ("; with an AppCDS archive of the first start: %s ms (Quarkus says %s s), RSS %.0f MiB"
+                    % (start["appcds_ready_ms"], start.get("appcds_quarkus_s", "?"), mib("appcds_rss_kib")))
 
     print()
     print(text, end="")
     if best and best_pgb:
         print("best: %.0f req/s at %d connections; pgbench best %.0f tps; service/pgbench-best = %.2f"
               % (best["rps"], best["level"], best_pgb, best["rps"] / best_pgb))
+    if half_line(raw):
+        print(half_line(raw))
     print(startup)
     if jtext:
         print("JMH (in-process hot path):")
@@ -406,6 +426,10 @@ def report(raw, results):
     if best and best_pgb:
         md.append("Best: %.0f req/s at %d connections; best pgbench: %.0f tps; ratio %.2f."
                   % (best["rps"], best["level"], best_pgb, best["rps"] / best_pgb))
+    half = half_line(raw)
+    if half:
+        md.append("")
+        md.append(half)
         md.append("")
     md.append(startup[0].upper() + startup[1:] + ". Native binary: not measured (none can be built on this machine).")
     md.append("")

@@ -25,7 +25,7 @@
 #   BENCH_DURATION=30        seconds per level, for wrk and for pgbench
 #   BENCH_LEVELS="8 32 128"  wrk connections = pgbench clients
 #   BENCH_THREADS=2          wrk threads = pgbench threads (-j)
-#   BENCH_WARMUP=15          seconds of warm-up traffic (32 connections) before the first level; 0: none
+#   BENCH_WARMUP=60          seconds of warm-up traffic (32 connections) before the first level; 0: none
 #   BENCH_CALLS=auto         calls in the corpus (about 7.4 requests each); auto sizes it for the run
 #                            assuming up to BENCH_EXPECTED_RPS (default 3000) req/s, so that no request
 #                            is sent twice. When a level runs out, wrk starts the corpus again: those
@@ -35,10 +35,11 @@
 #   BENCH_HTTP_PORT=8080     service port (CALLING_PUBLIC_BASE_URL=http://127.0.0.1:PORT)
 #   BENCH_PG_PORT=25432      PostgreSQL port (outside the ephemeral range 32768-60999, where any client
 #                            socket may happen to hold it)
-#   BENCH_JAVA_OPTS=         extra JVM options for the service (none: JVM defaults, as `java -jar`)
+#   BENCH_JAVA_OPTS=-Xmx128m JVM options for the service (default: the heap of the Kubernetes deployment)
 #   BENCH_JMH=1              0 skips the JMH microbenchmarks
 #   BENCH_JMH_ARGS="-wi 2 -i 3 -f 1 -w 2s -r 2s"
 #   BENCH_PGBENCH=1          0 skips pgbench
+#   BENCH_HALF=1             0 skips the paced run at half the best level's throughput (p99 at half load)
 #   BENCH_RESULTS=bench/results
 #   BENCH_KEEP=0             1 keeps the temporary directory (build, corpus, database) for inspection
 #   BENCH_JFR=0              1 records the service with JFR during the levels: raw/service.jfr, raw/jfr-top.txt
@@ -50,16 +51,21 @@ REPO=$(dirname "$BENCH_DIR")
 DURATION=${BENCH_DURATION:-30}
 LEVELS=${BENCH_LEVELS:-"8 32 128"}
 THREADS=${BENCH_THREADS:-2}
-WARMUP=${BENCH_WARMUP:-15}
+# 60 s: after 15 s the JIT compilers still took 12-30 % of the service's CPU during the first level
+# (raw/threads-*.txt); steady state is what a webhook service runs in.
+WARMUP=${BENCH_WARMUP:-60}
 CALLS=${BENCH_CALLS:-auto}
 EXPECTED_RPS=${BENCH_EXPECTED_RPS:-3000}
 SEED=${BENCH_SEED:-7}
 HTTP_PORT=${BENCH_HTTP_PORT:-8080}
 PG_PORT=${BENCH_PG_PORT:-25432}
-JAVA_OPTS=${BENCH_JAVA_OPTS:-}
+# The heap the Kubernetes deployment gives the service (docker/kubernetes/deployment.yaml); BENCH_JAVA_OPTS=
+# (empty) runs with the JVM defaults instead.
+JAVA_OPTS=${BENCH_JAVA_OPTS--Xmx128m}
 RUN_JMH=${BENCH_JMH:-1}
 JMH_ARGS=${BENCH_JMH_ARGS:-"-wi 2 -i 3 -f 1 -w 2s -r 2s"}
 RUN_PGBENCH=${BENCH_PGBENCH:-1}
+RUN_HALF=${BENCH_HALF:-1}
 RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
 KEEP=${BENCH_KEEP:-0}
 TOKEN=bench-token
@@ -163,8 +169,9 @@ fi
 
 # --- 4a. corpus -------------------------------------------------------------------------------------
 if [[ $CALLS == auto ]]; then
-  # requests needed = (warm-up + levels) x duration x expected rate; 7.4 requests per call; 10 % spare.
-  n_levels=$(wc -w <<<"$LEVELS")
+  # requests needed = (warm-up + levels + the half-load run) x duration x expected rate; 7.4 requests per
+  # call; 10 % spare.
+  n_levels=$(( $(wc -w <<<"$LEVELS") + RUN_HALF ))
   CALLS=$(( (WARMUP + n_levels * DURATION) * EXPECTED_RPS * 11 / 10 / 7 ))
   (( CALLS < 2000 )) && CALLS=2000
 fi
@@ -225,12 +232,14 @@ SVC_ENV=(
 )
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# start_service NAME: starts the jar, waits for /q/health/ready; writes NAME_ready_ms, NAME_rss_kib, NAME_quarkus_s.
+# start_service NAME [JVM OPTIONS...]: starts the jar, waits for /q/health/ready; writes NAME_ready_ms,
+# NAME_rss_kib, NAME_quarkus_s.
 start_service() {
   local name=$1 t0 t1
+  shift
   t0=$(date +%s%N)
   # shellcheck disable=SC2086
-  env "${SVC_ENV[@]}" java $JAVA_OPTS -jar "$JAR" >"$RAW/service-$name.log" 2>&1 &
+  env "${SVC_ENV[@]}" java $JAVA_OPTS "$@" -jar "$JAR" >"$RAW/service-$name.log" 2>&1 &
   SVC_PID=$!
   until curl -fs -o /dev/null "$BASE_URL/q/health/ready"; do
     kill -0 "$SVC_PID" 2>/dev/null || { tail -30 "$RAW/service-$name.log" >&2; die "the service exited"; }
@@ -247,8 +256,11 @@ start_service() {
 }
 
 : >"$RAW/startup.env"
-log "starting the service (first start: empty database, Flyway migrates)"
-start_service first
+log "starting the service (first start: empty database, Flyway migrates; records an AppCDS archive at exit)"
+# The classes this start loads go into a dynamic AppCDS archive when it stops (same JDK, same jar): the
+# start-up with it is measured below, next to the plain one.
+CDS_ARCHIVE=$WORK/app-cds.jsa
+start_service first -XX:ArchiveClassesAtExit="$CDS_ARCHIVE"
 log "seeding leads"
 NLEADS=$(wc -l <"$CORPUS/leads.csv")
 # The corpus' leads, and as many of pgbench's own (bench/pgbench-callback.sql names them by number).
@@ -258,7 +270,12 @@ psql_db -c "\\copy leads (id, first_name, last_name, status, phone) FROM '$CORPU
         FROM generate_series(0, $NLEADS - 1) n" \
   -c "ANALYZE"
 stop_service
-log "restarting the service (start-up against a migrated database)"
+if [[ -s $CDS_ARCHIVE ]]; then
+  log "restarting the service with the AppCDS archive (start-up against a migrated database)"
+  start_service appcds -XX:SharedArchiveFile="$CDS_ARCHIVE"
+  stop_service
+fi
+log "restarting the service (start-up against a migrated database; this process serves the benchmark)"
 start_service ready
 
 # --- measuring helpers ------------------------------------------------------------------------------
@@ -389,6 +406,25 @@ for level in $LEVELS; do
     } >>"$f"
   fi
 done
+
+# p99 at half the maximum throughput: the best level's rate halved, paced (corpus.lua), 32 connections.
+if [[ $RUN_HALF == 1 ]]; then
+  best_rps=$(cat "$RAW"/level-*.env | awk -F= '$1 == "rps" && $2 > max {max = $2} END {print max + 0}')
+  half=$(awk -v b="$best_rps" 'BEGIN {printf "%.0f", b / 2}')
+  log "half load: ${half} req/s (half of the best ${best_rps}) paced over 32 connections, ${DURATION} s"
+  s0=$(svc_ticks); p0=$(pg_ticks); t0=$(date +%s%N)
+  export BENCH_RATE_PER_THREAD; BENCH_RATE_PER_THREAD=$(awk -v h="$half" -v t="$THREADS" 'BEGIN {print h / t}')
+  run_wrk half 32 "$DURATION"
+  unset BENCH_RATE_PER_THREAD
+  t1=$(date +%s%N); s1=$(svc_ticks); p1=$(pg_ticks)
+  elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
+  {
+    echo "offered_rps=$half"
+    grep '^BENCH_RESULT' "$RAW/wrk-half.txt" | sed 's/^BENCH_RESULT //' | tr ' ' '\n'
+    awk -v a="$s0" -v b="$s1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "svc_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
+    awk -v a="$p0" -v b="$p1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "pg_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
+  } >"$RAW/half.env"
+fi
 
 echo "after_rss_kib=$(rss_kib "$SVC_PID")" >>"$RAW/startup.env"
 # Write amplification: rows, HOT updates and indexes per table over the whole run (service and pgbench).
