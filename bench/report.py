@@ -232,6 +232,31 @@ def level_rows(raw):
     return sorted(rows, key=lambda r: r["level"])
 
 
+def pgbench_latency(logs, skip_s=2.0):
+    """Percentiles of pgbench's per-transaction log (-l: latency in microseconds, then the epoch time in seconds
+    and microseconds), leaving out the first skip_s seconds: with --rate, the transactions scheduled while
+    the 32 connections are still being opened count the wait for them (hundreds of ms), an artefact of the
+    start, not the database's tail."""
+    rows = []
+    for path in logs:
+        for line in open(path):
+            fields = line.split()
+            if len(fields) >= 6 and fields[2].isdigit():
+                rows.append((int(fields[4]) + int(fields[5]) / 1e6, int(fields[2])))
+    if not rows:
+        return
+    start = min(t for t, _ in rows)
+    lat = sorted(l for t, l in rows if t >= start + skip_s)
+    if not lat:
+        return
+    pick = lambda q: lat[min(len(lat) - 1, int(q * len(lat)))]
+    print("pgbench_count=%d" % len(lat))
+    print("pgbench_p50_us=%d" % pick(0.50))
+    print("pgbench_p99_us=%d" % pick(0.99))
+    print("pgbench_p999_us=%d" % pick(0.999))
+    print("pgbench_max_us=%d" % lat[-1])
+
+
 def half_line(raw):
     """The paced run at half the best throughput (run.sh BENCH_HALF), as one sentence; None if not run."""
     path = os.path.join(raw, "half.env")
@@ -244,7 +269,12 @@ def half_line(raw):
             "p99 %.2f ms, p99.9 %.2f ms, max %.1f ms, errors %s; service CPU %s%%, PostgreSQL CPU %s%%."
             % (v.get("offered_rps"), num(v, "rps"), num(v, "p50_us") / 1000, num(v, "p99_us") / 1000,
                num(v, "p999_us") / 1000, num(v, "max_us") / 1000, v.get("errors"), v.get("svc_cpu_pct"),
-               v.get("pg_cpu_pct")))
+               v.get("pg_cpu_pct"))
+            + (" pgbench at the same rate (32 clients, latency from the scheduled start, first 2 s left out): p50 %.2f ms, p99 %.2f ms, "
+               "p99.9 %.2f ms, max %.1f ms."
+               % (num(v, "pgbench_p50_us") / 1000, num(v, "pgbench_p99_us") / 1000,
+                  num(v, "pgbench_p999_us") / 1000, num(v, "pgbench_max_us") / 1000)
+               if "pgbench_p99_us" in v else ""))
 
 
 def fmt(spec, value):
@@ -474,6 +504,8 @@ def main():
         mix(*args)
     elif cmd == "check":
         sys.exit(check(*args))
+    elif cmd == "pgbench-latency":
+        pgbench_latency(args)
     elif cmd == "threads":
         threads(*args)
     elif cmd == "threads-delta":

@@ -424,6 +424,21 @@ if [[ $RUN_HALF == 1 ]]; then
     awk -v a="$s0" -v b="$s1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "svc_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
     awk -v a="$p0" -v b="$p1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "pg_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
   } >"$RAW/half.env"
+  if [[ $RUN_PGBENCH == 1 ]]; then
+    # The database's own tail at the same rate: pgbench paced (-R) with the 32-connection mix, every
+    # transaction logged (-l); with --rate, pgbench measures latency from each transaction's scheduled start.
+    read -r voice_ppm lead_ppm save_ppm contact_ppm < <(python3 "$BENCH_DIR/report.py" mix "$RAW/level-32.env" 2>/dev/null \
+      || python3 "$BENCH_DIR/report.py" mix "$(ls "$RAW"/level-*.env | head -1)")
+    log "half load: pgbench at ${half} tps paced, 32 clients, ${DURATION} s"
+    checkpoint
+    rm -rf "$WORK/pgbench-half" && mkdir -p "$WORK/pgbench-half"
+    ( cd "$WORK/pgbench-half" && "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
+        -c 32 -j "$THREADS" -T "$DURATION" -R "$half" -l -f "$BENCH_DIR/pgbench-callback.sql" \
+        -D voice_ppm="$voice_ppm" -D lead_ppm="$lead_ppm" -D save_ppm="$save_ppm" -D contact_ppm="$contact_ppm" \
+        -D nleads="$NLEADS" -D callno=0 -D params="$PARAMS" -D voice_params="$VOICE_PARAMS" \
+        calltracker >"$RAW/pgbench-half.txt" 2>&1 ) || { tail -20 "$RAW/pgbench-half.txt" >&2; die "pgbench failed"; }
+    python3 "$BENCH_DIR/report.py" pgbench-latency "$WORK"/pgbench-half/pgbench_log.* >>"$RAW/half.env"
+  fi
 fi
 
 echo "after_rss_kib=$(rss_kib "$SVC_PID")" >>"$RAW/startup.env"
