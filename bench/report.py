@@ -173,6 +173,41 @@ def jfr_top(limit=25):
             print("  %5.1f%%  %s" % (100.0 * n / max(total, 1), frame))
 
 
+# --- profile-top --------------------------------------------------------------------------------------
+PROFILE_BUCKETS = [   # (label, substring of a frame): where the event loops' CPU goes, inclusive
+    ("write(2): PostgreSQL", "PgEncoder.flush"), ("write(2): HTTP responses", "Http1xServerResponse.end"),
+    ("read(2)", "__GI_read"), ("epoll_wait", "epoll_wait"),
+    ("PostgreSQL client (vertx-pg/sql-client)", "io/vertx/pgclient"), ("RESTEasy Reactive", "org/jboss/resteasy"),
+    ("Mutiny", "io/smallrye/mutiny"), ("context propagation", "io/smallrye/context"),
+    ("Micrometer", "io/micrometer"), ("Jackson (jsonb of the event)", "com/fasterxml/jackson"),
+    ("call-tracker code", "dev/calltracker"), ("  form parsing", "FormBody"),
+    ("  signature", "TwilioSignature"), ("  TwiML", "TwimlBuilder"), ("  dates (Twilio Timestamp)", "DateTimeFormatter")]
+
+
+def profile_top(path, limit=25):
+    """Summary of an async-profiler collapsed profile: the event loops' self frames and buckets."""
+    self_counts, buckets, total, all_total = {}, {}, 0, 0
+    for line in open(path):
+        stack, n = line.rstrip("\n").rsplit(" ", 1)
+        n = int(n)
+        all_total += n
+        if "NioEventLoop.run" not in stack:
+            continue
+        total += n
+        leaf = stack.rsplit(";", 1)[-1]
+        self_counts[leaf] = self_counts.get(leaf, 0) + n
+        for label, needle in PROFILE_BUCKETS:
+            if needle in stack:
+                buckets[label] = buckets.get(label, 0) + n
+    print("%d samples, %d on the event loops (%.0f%%)" % (all_total, total, 100.0 * total / max(all_total, 1)))
+    print("\nevent loops, inclusive:")
+    for label, _ in PROFILE_BUCKETS:
+        print("  %5.1f%%  %s" % (100.0 * buckets.get(label, 0) / max(total, 1), label))
+    print("\nevent loops, self (top frame):")
+    for frame, n in sorted(self_counts.items(), key=lambda kv: -kv[1])[:limit]:
+        print("  %5.1f%%  %s" % (100.0 * n / max(total, 1), frame[:140]))
+
+
 # --- threads ------------------------------------------------------------------------------------------
 def thread_group(name):
     """JVM thread names without their numbers: the event loops, the JIT compilers, the GC threads, ..."""
@@ -504,6 +539,8 @@ def main():
         mix(*args)
     elif cmd == "check":
         sys.exit(check(*args))
+    elif cmd == "profile-top":
+        profile_top(*args)
     elif cmd == "pgbench-latency":
         pgbench_latency(args)
     elif cmd == "threads":

@@ -43,6 +43,10 @@
 #   BENCH_RESULTS=bench/results
 #   BENCH_KEEP=0             1 keeps the temporary directory (build, corpus, database) for inspection
 #   BENCH_JFR=0              1 records the service with JFR during the levels: raw/service.jfr, raw/jfr-top.txt
+#   BENCH_PROFILE=0          1 profiles the service's CPU during the levels with async-profiler (fetched from
+#                            Maven Central, tools.profiler:async-profiler; itimer mode, so no perf_events
+#                            needed; sees native frames such as write(2), which JFR does not sample):
+#                            raw/profile.collapsed (flame-graph input), raw/profile-top.txt
 #   BENCH_REUSE_BUILD=       a source copy kept by an earlier run (/tmp/call-tracker-bench.*/src): skip the build
 set -euo pipefail
 
@@ -337,6 +341,17 @@ if [[ ${BENCH_JFR:-0} == 1 ]]; then
   log "JFR: recording the service during the levels (profile settings; costs a few per cent)"
   jcmd "$SVC_PID" JFR.start name=bench settings=profile >/dev/null
 fi
+if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
+  AP_VERSION=4.1
+  AP_DIR=$WORK/async-profiler
+  mkdir -p "$AP_DIR"
+  log "async-profiler $AP_VERSION: profiling the service during the levels (itimer, 1 ms)"
+  (cd "$WORK/src" && ./mvnw -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$AP_VERSION" \
+      -DoutputDirectory="$AP_DIR") || die "could not fetch tools.profiler:async-profiler:$AP_VERSION"
+  unzip -q -o "$AP_DIR/async-profiler-$AP_VERSION.jar" 'linux-x64/libasyncProfiler.so' -d "$AP_DIR"
+  AP_LIB=$AP_DIR/linux-x64/libasyncProfiler.so
+  jcmd "$SVC_PID" JVMTI.agent_load "$AP_LIB" "start,event=itimer,interval=1ms" >/dev/null
+fi
 PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["callback"])' "$CORPUS/summary.json")
 VOICE_PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["voice"])' "$CORPUS/summary.json")
 for level in $LEVELS; do
@@ -450,6 +465,10 @@ psql_db -F'|' -P footer=off -c "
     FROM pg_stat_user_tables t
    WHERE t.relname IN ('call_events', 'call_recordings', 'lead_activities', 'leads') ORDER BY 1" \
   >"$RAW/table-stats.txt"
+if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
+  jcmd "$SVC_PID" JVMTI.agent_load "$AP_LIB" "stop,file=$RAW/profile.collapsed,collapsed" >/dev/null
+  python3 "$BENCH_DIR/report.py" profile-top "$RAW/profile.collapsed" >"$RAW/profile-top.txt" || true
+fi
 if [[ ${BENCH_JFR:-0} == 1 ]]; then
   jcmd "$SVC_PID" JFR.dump name=bench filename="$RAW/service.jfr" >/dev/null
   jcmd "$SVC_PID" JFR.stop name=bench >/dev/null
