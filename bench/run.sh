@@ -40,6 +40,7 @@
 #   BENCH_JMH_ARGS="-wi 2 -i 3 -f 1 -w 2s -r 2s"
 #   BENCH_PGBENCH=1          0 skips pgbench
 #   BENCH_HALF=1             0 skips the paced run at half the best level's throughput (p99 at half load)
+#   BENCH_HALF_RPS=          the paced run's rate instead of half the best level's (to compare settings)
 #   BENCH_RESULTS=bench/results
 #   BENCH_KEEP=0             1 keeps the temporary directory (build, corpus, database) for inspection
 #   BENCH_JFR=0              1 records the service with JFR during the levels: raw/service.jfr, raw/jfr-top.txt
@@ -425,7 +426,7 @@ done
 # p99 at half the maximum throughput: the best level's rate halved, paced (corpus.lua), 32 connections.
 if [[ $RUN_HALF == 1 ]]; then
   best_rps=$(cat "$RAW"/level-*.env | awk -F= '$1 == "rps" && $2 > max {max = $2} END {print max + 0}')
-  half=$(awk -v b="$best_rps" 'BEGIN {printf "%.0f", b / 2}')
+  half=${BENCH_HALF_RPS:-$(awk -v b="$best_rps" 'BEGIN {printf "%.0f", b / 2}')}
   log "half load: ${half} req/s (half of the best ${best_rps}) paced over 32 connections, ${DURATION} s"
   s0=$(svc_ticks); p0=$(pg_ticks); t0=$(date +%s%N)
   export BENCH_RATE_PER_THREAD; BENCH_RATE_PER_THREAD=$(awk -v h="$half" -v t="$THREADS" 'BEGIN {print h / t}')
