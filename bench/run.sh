@@ -101,7 +101,8 @@ if ! command -v gnuplot >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gnuplot-nox >/dev/null 2>&1 || log "no gnuplot: no plot"
 fi
 id postgres >/dev/null 2>&1 || die "no user postgres (it comes with the postgresql-15 package)"
-port_busy() { ss -Htan "sport = :$1" 2>/dev/null | grep -q .; }   # listening or used by any socket
+# listening or used by a live socket (TIME-WAIT left by a previous run does not stop a listener binding it)
+port_busy() { ss -Htan "sport = :$1" 2>/dev/null | grep -v '^TIME-WAIT' | grep -q .; }
 port_busy "$HTTP_PORT" && die "port $HTTP_PORT is in use (quarkus:dev?): set BENCH_HTTP_PORT"
 port_busy "$PG_PORT" && die "port $PG_PORT is in use: set BENCH_PG_PORT"
 
