@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # call-tracker benchmark: the service against the database's own limit, on this machine, in one run.
 #
-#   bench/run.sh                                  # full run: levels 8 32 128, 30 s each (about 10 min)
-#   BENCH_DURATION=5 BENCH_LEVELS=32 BENCH_JMH=0 bench/run.sh      # smoke run
+#   bench/run.sh                                  # full run: levels 8 32 128, 30 s each (about 14 min)
+#   BENCH_DURATION=5 BENCH_LEVELS=32 BENCH_WARMUP=5 BENCH_JMH=0 bench/run.sh   # smoke run
 #
 # What it does (everything on 127.0.0.1; everything it starts is stopped on exit):
 #   1. installs what is missing (apt: wrk, postgresql-15, rsync, curl, gnuplot-nox for the optional plot);
