@@ -352,7 +352,7 @@ if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
       -DoutputDirectory="$AP_DIR") || die "could not fetch tools.profiler:async-profiler:$AP_VERSION"
   unzip -q -o "$AP_DIR/async-profiler-$AP_VERSION.jar" 'linux-x64/libasyncProfiler.so' -d "$AP_DIR"
   AP_LIB=$AP_DIR/linux-x64/libasyncProfiler.so
-  jcmd "$SVC_PID" JVMTI.agent_load "$AP_LIB" "start,event=itimer,interval=1ms" >/dev/null
+  java "$BENCH_DIR/Attach.java" "$SVC_PID" "$AP_LIB" "start,event=itimer,interval=1ms" >/dev/null
 fi
 PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["callback"])' "$CORPUS/summary.json")
 VOICE_PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["voice"])' "$CORPUS/summary.json")
@@ -468,7 +468,7 @@ psql_db -F'|' -P footer=off -c "
    WHERE t.relname IN ('call_events', 'call_recordings', 'lead_activities', 'leads') ORDER BY 1" \
   >"$RAW/table-stats.txt"
 if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
-  jcmd "$SVC_PID" JVMTI.agent_load "$AP_LIB" "stop,file=$RAW/profile.collapsed,collapsed" >/dev/null
+  java "$BENCH_DIR/Attach.java" "$SVC_PID" "$AP_LIB" "stop,file=$RAW/profile.collapsed,collapsed" >/dev/null
   python3 "$BENCH_DIR/report.py" profile-top "$RAW/profile.collapsed" >"$RAW/profile-top.txt" || true
 fi
 if [[ ${BENCH_JFR:-0} == 1 ]]; then
