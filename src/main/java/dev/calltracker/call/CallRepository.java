@@ -13,7 +13,8 @@ import java.util.UUID;
 
 /**
  * Data access for calls, their events and the lead side effects of a transition. Every method takes
- * the connection to run on, so the caller owns the transaction.
+ * the connection to run on, so the caller owns the transaction. The hot path's statements must stay under
+ * the Vert.x prepared-statement cache's SQL limit (CallRepositoryStatementsTest).
  */
 @ApplicationScoped
 public class CallRepository {
@@ -23,7 +24,7 @@ public class CallRepository {
      * ({@code ON CONFLICT DO UPDATE} takes the row lock, so concurrent events for one call serialize
      * here). Returns null when the event is a re-delivery: nothing was written.
      */
-    private static final String APPEND_EVENT_AND_LOCK_CALL = """
+    static final String APPEND_EVENT_AND_LOCK_CALL = """
             WITH ev AS (
                 INSERT INTO call_events (call_sid, leg_sid, kind, status, sequence_number, twilio_timestamp,
                                          received_at, source, dedupe_key, params)
@@ -41,7 +42,7 @@ public class CallRepository {
      * {@code new} lead changes status; {@code last_contacted_at} only moves forward, except that this
      * call's own earlier estimate, $15, is corrected) and the call's activity is created or refreshed.
      */
-    private static final String SAVE_TRANSITION = """
+    static final String SAVE_TRANSITION = """
             WITH c AS (
                 UPDATE call_recordings
                    SET status = $2, dialed_call_sid = $3, to_number = $4, answered_at = $5, ended_at = $6,
@@ -80,7 +81,7 @@ public class CallRepository {
      * It is sent together with the lead check, before its answer (one round trip): a lead that does not
      * exist must not fail it (leads are referenced by a foreign key), so it links only an existing lead.
      */
-    private static final String RECORD_DIALED_CALL = """
+    static final String RECORD_DIALED_CALL = """
             WITH ev AS (
                 INSERT INTO call_events (call_sid, leg_sid, kind, status, received_at, source, dedupe_key, params)
                 VALUES ($1, $1, 'voice', $6, $5, 'callback', 'voice:' || $1, $7)

@@ -76,7 +76,6 @@ public final class TwilioCallbacks {
         String word = p.requiredStatusWord("CallStatus");
         Integer sequence = p.optionalNonNegativeInt("SequenceNumber");
         OffsetDateTime timestamp = p.optionalRfc2822("Timestamp");
-        p.optionalNonNegativeInt("CallDuration");
 
         var observation = CallObservation.from(Resolution.CALLBACK);
         // The parent leg ending is evidence for the reconciler (the dial cannot still be running), never

@@ -81,6 +81,7 @@ public final class PipelinedTransaction {
         });
     }
 
+    /** Sends COMMIT alone (the transaction had nothing more to write). */
     public Uni<Void> commit() {
         return Uni.createFrom().deferred(() -> {
             open = false;
@@ -100,13 +101,9 @@ public final class PipelinedTransaction {
         if (!open) {
             return Uni.createFrom().voidItem();
         }
-        open = false;
-        return connection.query("ROLLBACK").execute().replaceWithVoid()
-                .onFailure().recoverWithUni(failure -> {
-                    // The connection is broken (nothing else makes ROLLBACK fail); Vert.x discards it.
-                    LOG.debugf("ROLLBACK failed: %s", failure.toString());
-                    return Uni.createFrom().voidItem();
-                });
+        // A failing ROLLBACK means a broken connection (Vert.x discards it): the work's own outcome stands.
+        return rollback().onFailure().invoke(failure -> LOG.debugf("ROLLBACK failed: %s", failure.toString()))
+                .onFailure().recoverWithNull();
     }
 
     /**

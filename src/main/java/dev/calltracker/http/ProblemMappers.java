@@ -62,7 +62,9 @@ public class ProblemMappers {
             Response r = wae.getResponse();
             return json(Problem.of(r.getStatus(), r.getStatusInfo().getReasonPhrase()));
         }
-        LOG.warnf("Request failed, answered 503: %s", e.toString());
+        // With the stack trace: a bug lands here too, and must be findable (the SQL client's connection
+        // failures carry none, so an outage does not flood the log).
+        LOG.warn("Request failed, answered 503", e);
         return Response.status(503).header("Retry-After", "1").type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Problem.of(503, "temporarily unable to store the request; retry")).build();
     }

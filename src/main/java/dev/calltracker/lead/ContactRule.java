@@ -11,10 +11,6 @@ import java.time.OffsetDateTime;
  */
 public final class ContactRule {
 
-    /** The lead status a reached lead leaves; other lead statuses (qualified, lost…) are the CRM's. */
-    public static final String NEW = "new";
-    public static final String CONTACTED = "contacted";
-
     private ContactRule() {
     }
 

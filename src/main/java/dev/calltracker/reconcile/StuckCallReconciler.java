@@ -91,6 +91,11 @@ public class StuckCallReconciler {
     }
 
     public Uni<ReconcileReport> run(String trigger, int batchSize) {
+        // Deferred: the run (and its one-at-a-time flag) starts when subscribed, not when the Uni is built.
+        return Uni.createFrom().deferred(() -> start(trigger, batchSize));
+    }
+
+    private Uni<ReconcileReport> start(String trigger, int batchSize) {
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
         String runId = UUID.randomUUID().toString();
         if (!running.compareAndSet(false, true)) {
@@ -101,7 +106,7 @@ public class StuckCallReconciler {
                 .flatMap(claimed -> Multi.createFrom().iterable(claimed)
                         .onItem().transformToUniAndConcatenate(call -> reconcile(call, runId))
                         .collect().asList()
-                        .call(entries -> pool.withConnection(db -> stuckCalls.release(db, claimed.stream().map(StuckCall::id).toList())))
+                        .call(entries -> pool.withConnection(db -> stuckCalls.release(db, claimed.stream().map(StuckCall::id).toList(), replica)))
                         .map(entries -> new ReconcileReport(runId, trigger, replica, now, false, claimed.size(), entries)))
                 .call(this::refreshStuckGauge)
                 .invoke(this::log)

@@ -59,13 +59,17 @@ public class StuckCallRepository {
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(StuckCall::from).toList());
     }
 
-    public Uni<Void> release(SqlClient db, List<UUID> ids) {
+    /**
+     * Releases the claims {@code claimant} still holds. A run that outlasted its lease may find some of its
+     * calls claimed by another replica since: those claims are not its to release.
+     */
+    public Uni<Void> release(SqlClient db, List<UUID> ids, String claimant) {
         if (ids.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return db.preparedQuery("UPDATE call_recordings SET reconcile_claimed_until = NULL, reconcile_claimed_by = NULL "
-                        + "WHERE id = ANY($1)")
-                .execute(Tuple.of(ids.toArray(UUID[]::new))).replaceWithVoid();
+                        + "WHERE id = ANY($1) AND reconcile_claimed_by = $2")
+                .execute(Tuple.of(ids.toArray(UUID[]::new), claimant)).replaceWithVoid();
     }
 
     /** Non-terminal calls with no event since {@code before}: the stuck-calls gauge. */

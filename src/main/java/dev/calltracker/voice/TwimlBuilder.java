@@ -66,9 +66,12 @@ public class TwimlBuilder {
         });
     }
 
+    /** The answer to the {@code <Dial action>} request, the same document every time: built once. */
+    private static final String HANGUP = write(w -> w.writeEmptyElement("Hangup"));
+
     /** The answer to the {@code <Dial action>} request: the dial is over, end the browser leg. */
     public String hangup() {
-        return write(w -> w.writeEmptyElement("Hangup"));
+        return HANGUP;
     }
 
     private interface Body {

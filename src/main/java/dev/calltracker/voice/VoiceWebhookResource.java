@@ -8,7 +8,6 @@ import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestVerifier;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -79,10 +78,7 @@ public class VoiceWebhookResource {
         return PipelinedTransaction.run(pool, tx -> {
             Uni<CallRepository.DialedCall> record = calls.recordDialedCall(tx.client(), callSid, leadId, to, caller,
                     receivedAt, params);
-            Uni<Tuple2<String, CallRepository.DialedCall>> checkedAndRecorded = leadId == null
-                    ? tx.begin(record).map(recorded -> Tuple2.of(null, recorded))
-                    : tx.begin(leadRefusal(tx.client(), leadId, to), record);
-            return checkedAndRecorded.flatMap(checked -> {
+            return tx.begin(leadRefusal(tx.client(), leadId, to), record).flatMap(checked -> {
                 String leadRefusal = checked.getItem1();
                 if (leadRefusal != null) {
                     return tx.rollback().map(nothing -> refuse(callSid, leadRefusal));
@@ -101,8 +97,11 @@ public class VoiceWebhookResource {
         });
     }
 
-    /** Why the lead refuses this destination, or null when it accepts it. */
+    /** Why the lead refuses this destination, or null when it accepts it (no lead: no query, no refusal). */
     private Uni<String> leadRefusal(SqlClient db, UUID leadId, String to) {
+        if (leadId == null) {
+            return Uni.createFrom().nullItem();
+        }
         return leads.findPhone(db, leadId).map(phone -> {
             if (phone == null) {
                 return "the lead does not exist";

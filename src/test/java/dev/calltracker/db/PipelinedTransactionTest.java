@@ -17,6 +17,7 @@ import io.vertx.pgclient.spi.PgDriver;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -51,7 +52,7 @@ class PipelinedTransactionTest {
                         .getValue("quarkus.datasource.reactive.url", String.class).replaceFirst("^vertx-reactive:", ""))
                 .setUser(ConfigProvider.getConfig().getValue("quarkus.datasource.username", String.class))
                 .setPassword(ConfigProvider.getConfig().getValue("quarkus.datasource.password", String.class));
-        oneConnection = Pool.newInstance(PgDriver.INSTANCE.createPool(vertx.getDelegate(), java.util.List.of(options),
+        oneConnection = Pool.newInstance(PgDriver.INSTANCE.createPool(vertx.getDelegate(), List.of(options),
                 new PoolOptions().setMaxSize(1)));
     }
 
@@ -69,6 +70,7 @@ class PipelinedTransactionTest {
 
         assertThat(result).isEqualTo("done");
         assertThat(committedIds()).isEqualTo(2);
+        assertTheConnectionIsOutsideATransaction();
     }
 
     @Test

@@ -37,16 +37,18 @@ class GracefulShutdownIT {
             String parent = newSid("CA");
             String child = newSid("CA");
             OffsetDateTime t = OffsetDateTime.now(ZoneOffset.UTC);
-            post(twilio, service, dialedStatus(parent, child, "ringing", 1, t, null));
+            assertThat(post(twilio, service, dialedStatus(parent, child, "ringing", 1, t, null))).isEqualTo(204);
 
             db.setAutoCommit(false);
             try (PreparedStatement lock = db.prepareStatement("SELECT 1 FROM call_recordings WHERE call_sid = ? FOR UPDATE")) {
                 lock.setString(1, parent);
-                lock.executeQuery().close();
+                try (ResultSet locked = lock.executeQuery()) {
+                    assertThat(locked.next()).as("the call row is locked").isTrue();
+                }
             }
             CompletableFuture<Integer> inFlight = CompletableFuture.supplyAsync(() ->
                     post(twilio, service, dialedStatus(parent, child, "completed", 3, t.plusSeconds(30), 29)));
-            Thread.sleep(500); // the callback now waits for the row lock
+            awaitALockWaiter(); // the callback is in flight, waiting for the row lock
 
             service.terminate();
             long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
@@ -79,5 +81,23 @@ class GracefulShutdownIT {
                 .header("X-Twilio-Signature", twilio.sign(TwilioFake.WEBHOOK_PATH, params))
                 .formParams(params);
         return spec.post(TwilioFake.WEBHOOK_PATH).then().extract().statusCode();
+    }
+
+    /** Waits until some backend waits for a lock: the in-flight callback has reached the database. */
+    private static void awaitALockWaiter() throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        try (Connection observer = PostgresTestResource.connect();
+             PreparedStatement waiting = observer.prepareStatement("SELECT count(*) FROM pg_locks WHERE NOT granted")) {
+            while (System.nanoTime() < deadline) {
+                try (ResultSet rs = waiting.executeQuery()) {
+                    rs.next();
+                    if (rs.getInt(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(20);
+            }
+        }
+        throw new AssertionError("the callback never waited for the row lock");
     }
 }

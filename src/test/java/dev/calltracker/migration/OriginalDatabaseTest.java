@@ -216,6 +216,9 @@ class OriginalDatabaseTest {
         return sql.row("SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM ("
                 + "SELECT id, call_sid, lead_id, status, duration_seconds, ended_at, resolution FROM call_recordings "
                 + "WHERE id::text LIKE '20000000-%' UNION ALL "
-                + "SELECT id, NULL, NULL, status, NULL, last_contacted_at, NULL FROM leads) t").getString(0);
+                + "SELECT id, NULL, NULL, status, NULL, last_contacted_at, NULL FROM leads) t").getString(0)
+                // rows a second start must not add either: repairs, activities, events
+                + sql.row("SELECT (SELECT count(*) FROM legacy_repairs) || '/' || (SELECT count(*) FROM lead_activities)"
+                        + " || '/' || (SELECT count(*) FROM call_events)").getString(0);
     }
 }

@@ -340,9 +340,26 @@ class ReconcilerTest {
         assertThat(decidedByA + decidedByB).isEqualTo((int) byReconciler);
     }
 
+    @Test
+    void aRunReleasesOnlyTheClaimsItStillHolds() {
+        // A run that outlasted its lease: another replica has claimed one of its calls since.
+        String mine = insertStaleCall(null, null, "ringing", null, Duration.ofHours(1));
+        String taken = insertStaleCall(null, null, "ringing", null, Duration.ofHours(1));
+        sql.rows("UPDATE call_recordings SET reconcile_claimed_until = now() + interval '5 minutes', "
+                + "reconcile_claimed_by = CASE call_sid WHEN $1 THEN 'replica-a' ELSE 'replica-b' END "
+                + "WHERE call_sid IN ($1, $2)", mine, taken);
+        List<UUID> ids = List.of(sql.call(mine).getUUID("id"), sql.call(taken).getUUID("id"));
+
+        stuckCalls.release(pool, ids, "replica-a").await().atMost(AWAIT);
+
+        assertThat(sql.call(mine).getString("reconcile_claimed_by")).isNull();
+        assertThat(sql.call(taken).getString("reconcile_claimed_by")).isEqualTo("replica-b");
+        assertThat(sql.call(taken).getOffsetDateTime("reconcile_claimed_until")).isNotNull();
+    }
+
     private static int drain(StuckCallReconciler replica) {
         int decided = 0;
-        while (true) {
+        for (int run = 0; run < 1000; run++) {
             ReconcileReport report = replica.run("race", 50).await().atMost(AWAIT);
             if (report.skipped()) {
                 continue;
@@ -352,6 +369,7 @@ class ReconcilerTest {
             }
             decided += (int) report.appliedCount();
         }
+        throw new AssertionError("the stale calls were not drained in 1000 runs");
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -58,8 +59,16 @@ class HostileInputTest {
         }
     }
 
-    record Case(String name, Supplier<Answer> request, boolean refusingTwimlAllowed) {
+    /**
+     * @param expected the statuses that refuse this request for the right reason; 200 means TwiML that
+     *                 refuses the dial (no {@code <Dial>}, a {@code <Hangup/>})
+     */
+    record Case(String name, Supplier<Answer> request, Set<Integer> expected) {
     }
+
+    static final Set<Integer> FORBIDDEN = Set.of(403);
+    static final Set<Integer> BAD_REQUEST = Set.of(400);
+    static final Set<Integer> REFUSING_TWIML = Set.of(200);
 
     static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
             .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
@@ -98,34 +107,34 @@ class HostileInputTest {
             String path = label.split(" ")[0];
             // Signatures: missing, forged, another token (stale or stolen), one parameter changed after signing,
             // replayed to another endpoint, signed for another query string.
-            cases.add(new Case(label + " without signature", () -> Answer.of(given().contentType(form()).formParams(params).post(path)), false));
+            cases.add(new Case(label + " without signature", () -> Answer.of(given().contentType(form()).formParams(params).post(path)), FORBIDDEN));
             cases.add(new Case(label + " forged signature", () -> Answer.of(given().contentType(form())
-                    .header("X-Twilio-Signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=").formParams(params).post(path)), false));
+                    .header("X-Twilio-Signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=").formParams(params).post(path)), FORBIDDEN));
             cases.add(new Case(label + " signed with another token",
-                    () -> Answer.of(new TwilioFake("http://localhost:8081", "old-rotated-token").post(path, params)), false));
+                    () -> Answer.of(new TwilioFake("http://localhost:8081", "old-rotated-token").post(path, params)), FORBIDDEN));
             for (String field : params.keySet()) {
                 Map<String, String> altered = new LinkedHashMap<>(params);
                 altered.put(field, params.get(field) + "0");
                 String signature = twilio.sign(path, params);
                 cases.add(new Case(label + " " + field + " changed after signing", () -> Answer.of(given().contentType(form())
-                        .header("X-Twilio-Signature", signature).formParams(altered).post(path)), false));
+                        .header("X-Twilio-Signature", signature).formParams(altered).post(path)), FORBIDDEN));
             }
             String otherPath = path.equals(TwilioFake.RECORDING_PATH) ? TwilioFake.WEBHOOK_PATH : TwilioFake.RECORDING_PATH;
             cases.add(new Case(label + " replayed to " + otherPath, () -> Answer.of(given().contentType(form())
-                    .header("X-Twilio-Signature", twilio.sign(path, params)).formParams(params).post(otherPath)), false));
+                    .header("X-Twilio-Signature", twilio.sign(path, params)).formParams(params).post(otherPath)), FORBIDDEN));
             cases.add(new Case(label + " signed without the query it is sent with", () -> Answer.of(given().contentType(form())
-                    .header("X-Twilio-Signature", twilio.sign(path, params)).formParams(params).post(path + "?extra=1")), false));
+                    .header("X-Twilio-Signature", twilio.sign(path, params)).formParams(params).post(path + "?extra=1")), FORBIDDEN));
 
             // Transport: oversized body, wrong content types, broken encoding, invalid UTF-8.
             cases.add(new Case(label + " oversized body", () -> Answer.of(given().contentType("application/x-www-form-urlencoded")
-                    .body("Pad=" + "x".repeat(70_000)).post(path)), false));
+                    .body("Pad=" + "x".repeat(70_000)).post(path)), Set.of(413)));
             for (String type : List.of("application/json", "text/plain", "application/xml", "multipart/form-data; boundary=x")) {
                 cases.add(new Case(label + " as " + type, () -> raw(path, type,
-                        ("{\"CallSid\":\"" + parent + "\"}").getBytes(StandardCharsets.UTF_8)), false));
+                        ("{\"CallSid\":\"" + parent + "\"}").getBytes(StandardCharsets.UTF_8)), Set.of(415)));
             }
             for (String raw : List.of("CallSid=%", "CallSid=%G1", "CallSid=CA%2", "CallSid=%FF%FE", "CallSid=%C3%28",
                     "=nameless", "CallSid=%E2%82")) {
-                cases.add(new Case(label + " raw body " + raw, () -> raw(path, form(), raw.getBytes(StandardCharsets.US_ASCII)), false));
+                cases.add(new Case(label + " raw body " + raw, () -> raw(path, form(), raw.getBytes(StandardCharsets.US_ASCII)), BAD_REQUEST));
             }
 
             // Correctly signed, hostile values in every field.
@@ -133,9 +142,12 @@ class HostileInputTest {
                 for (String payload : PAYLOADS) {
                     Map<String, String> hostile = new LinkedHashMap<>(params);
                     hostile.put(field, payload);
-                    boolean refusingTwiml = path.equals(TwilioFake.VOICE_PATH) && field.equals("To");
+                    // A hostile To is refused by the destination policy (TwiML) unless its characters already are
+                    // (400); a hostile AccountSid is another account's (403, the tests configure the account).
+                    boolean to = path.equals(TwilioFake.VOICE_PATH) && field.equals("To");
                     cases.add(new Case(label + " " + field + "=" + abbreviate(payload),
-                            () -> Answer.of(twilio.post(path, hostile)), refusingTwiml));
+                            () -> Answer.of(twilio.post(path, hostile)),
+                            to ? Set.of(200, 400) : field.equals("AccountSid") ? FORBIDDEN : BAD_REQUEST));
                 }
             }
         });
@@ -145,47 +157,47 @@ class HostileInputTest {
             for (String field : List.of("CallDuration", "SequenceNumber")) {
                 Map<String, String> p = dialedStatus(parent, child, "completed", 3, t, 30);
                 p.put(field, bad);
-                cases.add(new Case("status " + field + "=" + bad, () -> Answer.of(twilio.post(TwilioFake.WEBHOOK_PATH, p)), false));
+                cases.add(new Case("status " + field + "=" + bad, () -> Answer.of(twilio.post(TwilioFake.WEBHOOK_PATH, p)), BAD_REQUEST));
             }
             Map<String, String> a = dialAction(parent, child, "completed", 30);
             a.put("DialCallDuration", bad);
-            cases.add(new Case("action DialCallDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.WEBHOOK_PATH, a)), false));
+            cases.add(new Case("action DialCallDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.WEBHOOK_PATH, a)), BAD_REQUEST));
             Map<String, String> r = recording(parent, newSid("RE"), 29);
             r.put("RecordingDuration", bad);
-            cases.add(new Case("recording RecordingDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.RECORDING_PATH, r)), false));
+            cases.add(new Case("recording RecordingDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.RECORDING_PATH, r)), BAD_REQUEST));
         }
         // Malformed LeadId, and destinations that may not be dialed (outside the prefixes, premium rate).
         for (String leadId : List.of("not-a-uuid", "00000000-0000-0000-0000", "' OR 1=1 --", "{" + lead + "}")) {
             cases.add(new Case("LeadId=" + leadId,
-                    () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+15558880000", leadId))), false));
+                    () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+15558880000", leadId))), BAD_REQUEST));
         }
         for (String to : List.of("+447700900123", "+19005550100", "+19765550100", "+882123456789", "+1", "15558880000",
                 "+1555888000012345", "client:someone", "sip:premium@evil.example", "+1555888000#", "+1555888000,9")) {
-            cases.add(new Case("To=" + to, () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), to, null))), true));
+            cases.add(new Case("To=" + to, () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), to, null))), REFUSING_TWIML));
         }
         cases.add(new Case("To of another lead's number", () -> Answer.of(twilio.post(TwilioFake.VOICE_PATH,
-                voice(newSid("CA"), "+15558880001", lead.toString()))), true));
+                voice(newSid("CA"), "+15558880001", lead.toString()))), REFUSING_TWIML));
         // Operators' endpoints without or with a wrong token.
         for (String auth : new String[] {null, "", "Bearer", "Bearer ", "Bearer wrong", "Basic dGVzdDp0ZXN0",
                 "bearer " + TwilioApiTestResource.ADMIN_TOKEN, "Bearer " + TwilioApiTestResource.ADMIN_TOKEN + "x"}) {
-            cases.add(new Case("admin reconcile with " + auth, () -> Answer.of(withAuth(auth).post("/api/admin/reconcile")), false));
-            cases.add(new Case("diagnostics with " + auth, () -> Answer.of(withAuth(auth).get("/api/diagnostics/stuck-calls")), false));
+            cases.add(new Case("admin reconcile with " + auth, () -> Answer.of(withAuth(auth).post("/api/admin/reconcile")), Set.of(401)));
+            cases.add(new Case("diagnostics with " + auth, () -> Answer.of(withAuth(auth).get("/api/diagnostics/stuck-calls")), Set.of(401)));
         }
         // Read endpoints with nonsense.
         for (String path : List.of("/api/calls/' OR 1=1", "/api/calls/CA123", "/api/leads/not-a-uuid/activities",
                 "/api/leads/" + lead + "/activities?limit=-5", "/api/leads/" + lead + "/activities?limit=abc")) {
-            cases.add(new Case("GET " + path, () -> Answer.of(given().urlEncodingEnabled(true).get(path)), false));
+            cases.add(new Case("GET " + path, () -> Answer.of(given().urlEncodingEnabled(true).get(path)), BAD_REQUEST));
         }
 
         for (Case c : cases) {
             tried++;
             Answer answer = c.request().get();
             int status = answer.status();
-            boolean clear4xx = status >= 400 && status < 500 && (status == 413 || !answer.body().isBlank());
-            boolean refused = c.refusingTwimlAllowed() && status == 200 && answer.body().contains("<Hangup/>")
-                    && !answer.body().contains("<Dial");
-            if (!clear4xx && !refused) {
-                failures.add(c.name() + " -> " + status + " " + abbreviate(answer.body()));
+            boolean refusedAsExpected = c.expected().contains(status) && (status == 200
+                    ? answer.body().contains("<Hangup/>") && !answer.body().contains("<Dial")
+                    : status == 413 || !answer.body().isBlank()); // a message saying what was wrong
+            if (!refusedAsExpected) {
+                failures.add(c.name() + " -> " + status + " (expected " + c.expected() + ") " + abbreviate(answer.body()));
             }
         }
 

@@ -78,7 +78,8 @@ class TwilioSignatureTest {
             assertThat(ours.isValid(url, multi(params), signed)).isTrue();
 
             String forged = forge(random, signed);
-            assertThat(ours.isValid(url, multi(params), forged)).isEqualTo(reference.validate(url, params, forged));
+            assertThat(ours.isValid(url, multi(params), forged)).as("forged %s", forged).isFalse();
+            assertThat(reference.validate(url, params, forged)).isFalse();
             if (!params.isEmpty()) {
                 Map<String, String> changed = new LinkedHashMap<>(params);
                 String key = changed.keySet().iterator().next();
