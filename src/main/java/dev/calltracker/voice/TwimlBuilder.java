@@ -18,9 +18,14 @@ import javax.xml.stream.XMLStreamWriter;
 @ApplicationScoped
 public class TwimlBuilder {
 
-    private static final XMLOutputFactory XML = XMLOutputFactory.newFactory();
+    /**
+     * Per bean, created at run time: a static factory would be built into the native image heap with
+     * a cached writer holding a seeded {@code Random}, which the image builder refuses.
+     */
+    private final XMLOutputFactory xml = XMLOutputFactory.newFactory();
 
     private final CallingConfig config;
+    private final String hangup;
     private final String callbackUrl;
     private final String recordingUrl;
 
@@ -31,6 +36,7 @@ public class TwimlBuilder {
                 : config.publicBaseUrl();
         this.callbackUrl = base + "/api/calling/webhook" + config.callbackUrlFragment();
         this.recordingUrl = base + "/api/calling/recording" + config.callbackUrlFragment();
+        this.hangup = write(w -> w.writeEmptyElement("Hangup"));
     }
 
     /** Dials {@code to} (already checked by {@link DestinationPolicy}) with every callback this service needs. */
@@ -66,22 +72,19 @@ public class TwimlBuilder {
         });
     }
 
-    /** The answer to the {@code <Dial action>} request, the same document every time: built once. */
-    private static final String HANGUP = write(w -> w.writeEmptyElement("Hangup"));
-
     /** The answer to the {@code <Dial action>} request: the dial is over, end the browser leg. */
     public String hangup() {
-        return HANGUP;
+        return hangup;
     }
 
     private interface Body {
         void write(XMLStreamWriter w) throws XMLStreamException;
     }
 
-    private static String write(Body body) {
+    private String write(Body body) {
         StringWriter out = new StringWriter(512);
         try {
-            XMLStreamWriter w = XML.createXMLStreamWriter(out);
+            XMLStreamWriter w = xml.createXMLStreamWriter(out);
             w.writeStartDocument("UTF-8", "1.0");
             w.writeStartElement("Response");
             body.write(w);
