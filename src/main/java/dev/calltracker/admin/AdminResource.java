@@ -2,23 +2,23 @@ package dev.calltracker.admin;
 
 import dev.calltracker.reconcile.ReconcileReport;
 import dev.calltracker.reconcile.StuckCallReconciler;
+import dev.calltracker.security.OperatorEndpoints;
+import dev.calltracker.security.Roles;
 import io.smallrye.mutiny.Uni;
-import jakarta.ws.rs.HeaderParam;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 /** Operator actions. */
-@Path("/api/admin")
+@Path(OperatorEndpoints.ADMIN)
+@RolesAllowed(Roles.OPERATOR)
 public class AdminResource {
 
-    private final AdminAuth auth;
     private final StuckCallReconciler reconciler;
 
-    public AdminResource(AdminAuth auth, StuckCallReconciler reconciler) {
-        this.auth = auth;
+    public AdminResource(StuckCallReconciler reconciler) {
         this.reconciler = reconciler;
     }
 
@@ -26,8 +26,7 @@ public class AdminResource {
     @POST
     @Path("/reconcile")
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<ReconcileReport> reconcile(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        auth.check(authorization);
+    public Uni<ReconcileReport> reconcile() {
         return reconciler.run("admin");
     }
 }

@@ -1,18 +1,18 @@
 package dev.calltracker.call;
 
 import dev.calltracker.db.PipelinedTransaction;
-import dev.calltracker.lead.ContactRule;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
-import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Records one event about a call and applies it: append to {@code call_events}, lock the call, run
- * {@link CallTransition}, write the call, its lead and its activity. One transaction, two statements.
+ * Records what is learnt about a call and applies it, each in one transaction: append the event to
+ * {@code call_events}, lock the call, apply {@link CallChange} (the transition rule and the contact rule), and
+ * write the call, its lead and its activity.
  */
 @ApplicationScoped
 public class CallEventRecorder {
@@ -23,10 +23,12 @@ public class CallEventRecorder {
     public enum Outcome {
         /** Stored and changed the call. */
         APPLIED,
-        /** Stored; the call already knew everything it says (or it says nothing the rule accepts). */
+        /** Stored (callbacks) or not (reconciler findings); the call already knew everything it says. */
         UNCHANGED,
         /** A re-delivery of an event already stored: nothing written. */
-        DUPLICATE
+        DUPLICATE,
+        /** A reconciler finding about a call that has moved on since it was claimed: nothing written. */
+        SUPERSEDED
     }
 
     private final Pool pool;
@@ -38,52 +40,54 @@ public class CallEventRecorder {
     }
 
     /**
-     * Records the event in its own transaction, in two round trips: BEGIN with the append, then the
-     * transition's write (when there is one) with COMMIT.
+     * Records a Twilio callback in two round trips: BEGIN with the append, then the change's write (when there
+     * is one) with COMMIT.
      */
     public Uni<Outcome> record(CallEvent event) {
         return PipelinedTransaction.run(pool, tx -> tx.begin(calls.appendEventAndLockCall(tx.client(), event))
-                .flatMap(row -> {
-                    Decision decision = decide(tx.client(), row, event);
-                    Uni<Void> end = decision.write() == null ? tx.commit() : tx.commitWith(decision.write());
-                    return end.replaceWith(decision.outcome());
+                .flatMap(locked -> {
+                    if (locked.isEmpty()) {
+                        return tx.commit().replaceWith(Outcome.DUPLICATE);
+                    }
+                    Optional<CallChange> change = CallChange.of(locked.get(), event.observation());
+                    if (change.isEmpty()) {
+                        return tx.commit().replaceWith(Outcome.UNCHANGED);
+                    }
+                    logTransition(change.get());
+                    return tx.commitWith(calls.save(tx.client(), change.get())).replaceWith(Outcome.APPLIED);
                 }));
     }
 
-    /** Records the event on a connection whose transaction the caller owns (the reconciler's). */
-    public Uni<Outcome> record(SqlClient tx, CallEvent event) {
-        return calls.appendEventAndLockCall(tx, event).flatMap(row -> {
-            Decision decision = decide(tx, row, event);
-            return decision.write() == null
-                    ? Uni.createFrom().item(decision.outcome())
-                    : decision.write().replaceWith(decision.outcome());
-        });
+    /**
+     * Applies a reconciler finding under the call's row lock, unless the call ended or an event arrived since
+     * it was claimed ({@code lastEventAtWhenClaimed}): the reconciler asked Twilio without holding the lock.
+     */
+    public Uni<Outcome> record(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
+        return PipelinedTransaction.run(pool, tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
+            if (locked.isEmpty() || locked.get().state().status().isTerminal()
+                    || !sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
+                return tx.commit().replaceWith(Outcome.SUPERSEDED);
+            }
+            Optional<CallChange> change = CallChange.of(locked.get(), finding.observation());
+            if (change.isEmpty()) {
+                return tx.commit().replaceWith(Outcome.UNCHANGED);
+            }
+            logTransition(change.get());
+            CallEvent event = finding.toEvent(change.get().next());
+            // The row lock is already held: the append only stores the event and bumps last_event_at.
+            return tx.commitWith(calls.appendEventAndLockCall(tx.client(), event), calls.save(tx.client(), change.get()))
+                    .replaceWith(Outcome.APPLIED);
+        }));
     }
 
-    /** What the event does to the locked call: its outcome, and the write that applies it (null: none). */
-    private record Decision(Outcome outcome, Uni<Void> write) {
+    private static void logTransition(CallChange change) {
+        CallStatus from = change.call().state().status();
+        if (change.next().status() != from) {
+            LOG.debugf("Call %s: %s -> %s", change.call().callSid(), from.value(), change.next().status().value());
+        }
     }
 
-    /** @param row the call as locked by the append, or null when the event was a re-delivery */
-    private Decision decide(SqlClient db, CallRow row, CallEvent event) {
-        if (row == null) {
-            return new Decision(Outcome.DUPLICATE, null);
-        }
-        CallState next = CallTransition.apply(row.state(), event.observation());
-        if (next.equals(row.state())) {
-            return new Decision(Outcome.UNCHANGED, null);
-        }
-        logTransition(row, next);
-        OffsetDateTime before = ContactRule.contactTime(row.state());
-        OffsetDateTime after = ContactRule.contactTime(next);
-        // The lead is touched only when this call's contact time changes; after == null means not reached.
-        OffsetDateTime contactTime = row.leadId() != null && !Objects.equals(before, after) ? after : null;
-        return new Decision(Outcome.APPLIED, calls.saveTransition(db, row, next, contactTime, before));
-    }
-
-    private static void logTransition(CallRow row, CallState next) {
-        if (next.status() != row.state().status()) {
-            LOG.debugf("Call %s: %s -> %s", row.callSid(), row.state().status().value(), next.status().value());
-        }
+    private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
+        return a == null ? b == null : b != null && a.isEqual(b);
     }
 }

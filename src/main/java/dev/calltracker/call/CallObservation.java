@@ -11,7 +11,7 @@ import java.time.OffsetDateTime;
  * @param recordingFinal   true for a {@code completed} recording callback, whose URL replaces earlier ones
  */
 public record CallObservation(
-        Resolution source,
+        Source source,
         CallStatus status,
         String dialedSid,
         String toNumber,
@@ -25,13 +25,13 @@ public record CallObservation(
         boolean recordingFinal,
         OffsetDateTime parentEndedAt) {
 
-    public static Builder from(Resolution source) {
+    public static Builder from(Source source) {
         return new Builder(source);
     }
 
     /** Builds observations field by field; the parsers set only what their request carries. */
     public static final class Builder {
-        private final Resolution source;
+        private final Source source;
         private CallStatus status;
         private String dialedSid;
         private String toNumber;
@@ -45,7 +45,7 @@ public record CallObservation(
         private boolean recordingFinal;
         private OffsetDateTime parentEndedAt;
 
-        private Builder(Resolution source) {
+        private Builder(Source source) {
             this.source = source;
         }
 

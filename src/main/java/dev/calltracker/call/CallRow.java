@@ -32,11 +32,11 @@ public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime creat
                 r.getOffsetDateTime("created_at"), r.getOffsetDateTime("last_event_at"), state);
     }
 
-    private static Resolution resolution(String value) {
+    private static Source resolution(String value) {
         if (value == null) {
             return null;
         }
-        for (Resolution r : Resolution.values()) {
+        for (Source r : Source.values()) {
             if (r.value().equals(value)) {
                 return r;
             }

@@ -22,7 +22,7 @@ public record CallState(
         String recordingUrl,
         Integer recordingDurationSeconds,
         OffsetDateTime parentEndedAt,
-        Resolution resolution) {
+        Source resolution) {
 
     public static CallState initiated() {
         return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null);

@@ -21,7 +21,7 @@ public final class CallTransition {
 
     public static CallState apply(CallState s, CallObservation o) {
         CallStatus status = s.status();
-        Resolution resolution = s.resolution();
+        Source resolution = s.resolution();
         if (o.status() != null && s.status().mayBecome(o.status())) {
             status = o.status();
             if (status.isTerminal()) {

@@ -1,6 +1,7 @@
 package dev.calltracker.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
@@ -9,7 +10,8 @@ import java.util.List;
 @ConfigMapping(prefix = "calling")
 public interface CallingConfig {
 
-    /** Public base URL Twilio calls (scheme, host, optional port; no trailing slash). Signature checks use it. */
+    /** Public base URL Twilio calls (scheme, host, optional port; a trailing slash is dropped). Signature checks use it. */
+    @WithConverter(BaseUrlConverter.class)
     String publicBaseUrl();
 
     /** E.164 caller id put on {@code <Dial callerId>}. */

@@ -1,11 +1,11 @@
 package dev.calltracker.config;
 
+import dev.calltracker.twilio.TwilioFormats;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Refuses to start with settings that would make the TwiML wrong or the signature check fail for
@@ -15,21 +15,19 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class ConfigurationCheck {
 
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
-    private static final Pattern PREFIX = Pattern.compile("\\+[0-9]{1,15}");
 
     public ConfigurationCheck(CallingConfig calling, TwilioConfig twilio) {
         List<String> problems = new ArrayList<>();
-        if (!E164.matcher(calling.callerId()).matches()) {
+        if (!TwilioFormats.isE164(calling.callerId())) {
             problems.add("CALLING_CALLER_ID must be an E.164 number such as +15005550006");
         }
         if (!isBaseUrl(calling.publicBaseUrl())) {
             problems.add("CALLING_PUBLIC_BASE_URL must be the http(s) URL Twilio calls, such as "
                     + "https://calls.example.com (no path, query or fragment)");
         }
-        calling.allowedPrefixes().stream().filter(p -> !PREFIX.matcher(p.trim()).matches())
+        calling.allowedPrefixes().stream().filter(p -> !TwilioFormats.isE164Prefix(p.trim()))
                 .forEach(p -> problems.add("CALLING_ALLOWED_PREFIXES has '" + p + "': prefixes look like +1 or +44"));
-        calling.blockedPrefixes().stream().filter(p -> !PREFIX.matcher(p.trim()).matches())
+        calling.blockedPrefixes().stream().filter(p -> !TwilioFormats.isE164Prefix(p.trim()))
                 .forEach(p -> problems.add("CALLING_BLOCKED_PREFIXES has '" + p + "': prefixes look like +1900"));
         if (calling.timeLimit().isNegative() || calling.timeLimit().isZero() || calling.timeLimit().toHours() > 24) {
             problems.add("CALLING_TIME_LIMIT must be between 1s and 24h");
@@ -48,7 +46,7 @@ public class ConfigurationCheck {
 
     private static boolean isBaseUrl(String url) {
         try {
-            URI uri = new URI(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+            URI uri = new URI(url);
             return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
                     && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
                     && uri.getRawFragment() == null;

@@ -81,6 +81,11 @@ public final class PipelinedTransaction {
         });
     }
 
+    /** Sends the last two statements and COMMIT together; both results. */
+    public <A, B> Uni<Tuple2<A, B>> commitWith(Uni<A> statement, Uni<B> lastStatement) {
+        return commitWith(sentTogether(statement, lastStatement));
+    }
+
     /** Sends COMMIT alone (the transaction had nothing more to write). */
     public Uni<Void> commit() {
         return Uni.createFrom().deferred(() -> {

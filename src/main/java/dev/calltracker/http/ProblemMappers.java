@@ -1,6 +1,11 @@
 package dev.calltracker.http;
 
+import dev.calltracker.twilio.TwilioRequestMetrics;
+import dev.calltracker.twilio.TwilioRequestRejected;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
@@ -10,14 +15,36 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns client errors into short JSON bodies that say what was wrong. */
+/** Turns errors into short JSON bodies that say what was wrong; counts refused Twilio requests by endpoint. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
+    private final TwilioRequestMetrics twilioRequests;
+
+    public ProblemMappers(TwilioRequestMetrics twilioRequests) {
+        this.twilioRequests = twilioRequests;
+    }
+
     @ServerExceptionMapper
     public Response rejected(RequestRejected e) {
+        if (e instanceof TwilioRequestRejected twilio) {
+            twilioRequests.rejected(twilio);
+        }
         return json(new Problem(e.status(), e.getMessage(), e.field()));
+    }
+
+    /** No credentials, or none that an endpoint's {@code @RolesAllowed} accepts from an anonymous caller. */
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e) {
+        return Response.fromResponse(json(Problem.of(401, "missing or wrong bearer token")))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    /** Authenticated, but without the role the endpoint requires. */
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return json(Problem.of(403, "not allowed for this caller"));
     }
 
     @ServerExceptionMapper

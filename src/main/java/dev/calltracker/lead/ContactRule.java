@@ -3,6 +3,8 @@ package dev.calltracker.lead;
 import dev.calltracker.call.CallState;
 import dev.calltracker.call.CallStatus;
 import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What makes a lead "contacted": the dialed leg was answered ({@code in-progress}) or ended
@@ -17,8 +19,23 @@ public final class ContactRule {
     /** The statuses of a call that reached its lead (answered, or ended after audio was connected). */
     public static final java.util.Set<CallStatus> CONNECTED = java.util.EnumSet.of(CallStatus.IN_PROGRESS, CallStatus.COMPLETED);
 
+    /**
+     * The lead write a change of a call requires, the one place that decides it: present when the call has a
+     * lead and its contact time changed.
+     *
+     * @param before the call before the change, or null when the lead was only now linked to the call
+     */
+    public static Optional<LeadContact> leadContact(UUID leadId, CallState before, CallState after) {
+        OffsetDateTime was = before == null ? null : contactTime(before);
+        OffsetDateTime now = contactTime(after);
+        if (leadId == null || now == null || now.equals(was)) {
+            return Optional.empty();
+        }
+        return Optional.of(new LeadContact(now, was));
+    }
+
     /** When this call reached its lead, or null if it did not (yet): the end time once completed, else the answer time. */
-    public static OffsetDateTime contactTime(CallState call) {
+    static OffsetDateTime contactTime(CallState call) {
         if (call.status() == CallStatus.COMPLETED) {
             return call.endedAt() != null ? call.endedAt() : call.answeredAt();
         }

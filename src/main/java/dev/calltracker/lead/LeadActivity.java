@@ -1,7 +1,6 @@
 package dev.calltracker.lead;
 
 import io.quarkus.runtime.annotations.RegisterForReflection;
-import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
@@ -18,11 +17,4 @@ public record LeadActivity(
         OffsetDateTime answeredAt,
         OffsetDateTime endedAt,
         String recordingUrl) {
-
-    static LeadActivity from(Row r) {
-        return new LeadActivity(r.getUUID("id"), r.getString("type"), r.getString("call_sid"),
-                r.getString("to_number"), r.getString("status"), r.getInteger("duration_seconds"),
-                r.getOffsetDateTime("started_at"), r.getOffsetDateTime("answered_at"),
-                r.getOffsetDateTime("ended_at"), r.getString("recording_url"));
-    }
 }

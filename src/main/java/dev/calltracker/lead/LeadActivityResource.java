@@ -12,7 +12,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.StreamSupport;
 
 /** The lead's timeline, newest first: what the CRM's lead page shows. */
 @Path("/api/leads/{id}/activities")
@@ -33,12 +32,7 @@ public class LeadActivityResource {
     public Uni<List<LeadActivity>> activities(@PathParam("id") String id, @QueryParam("limit") String limitParam) {
         UUID leadId = QueryValues.uuid("id", id);
         int limit = QueryValues.intBetween("limit", limitParam, 100, 1, MAX_LIMIT);
-        return leads.activities(pool, leadId, limit).map(rows -> {
-            if (rows.rowCount() == 0) {
-                throw new RequestRejected(404, "lead not found", "id");
-            }
-            return StreamSupport.stream(rows.spliterator(), false).filter(r -> r.getUUID("id") != null)
-                    .map(LeadActivity::from).toList();
-        });
+        return leads.activities(pool, leadId, limit)
+                .map(found -> found.orElseThrow(() -> new RequestRejected(404, "lead not found", "id")));
     }
 }

@@ -1,29 +1,31 @@
 package dev.calltracker.lead;
 
+import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.StreamSupport;
 
-/** Reads leads and their timelines. Writes to leads happen only in the call transition (CallRepository). */
+/** Reads leads and their timelines. Writes to leads happen only with a call's change (CallRepository). */
 @ApplicationScoped
 public class LeadRepository {
 
-    /** The lead's phone, or null when the lead does not exist; a lead without phone gives "". */
-    public Uni<String> findPhone(SqlClient db, UUID leadId) {
-        return db.preparedQuery("SELECT COALESCE(phone, '') AS phone FROM leads WHERE id = $1")
-                .execute(Tuple.of(leadId))
-                .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getString("phone"));
+    final String findPhone = SqlFile.load("find-lead-phone.sql");
+
+    /** The lead's phone ("" when it has none); empty when the lead does not exist. */
+    public Uni<Optional<String>> findPhone(SqlClient db, UUID leadId) {
+        return db.preparedQuery(findPhone).execute(Tuple.of(leadId))
+                .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("phone")));
     }
 
-    /**
-     * The lead's timeline, newest first, in one query: no row when the lead does not exist, one row with a
-     * null activity id when it exists without activities.
-     */
-    public Uni<RowSet<Row>> activities(SqlClient db, UUID leadId, int limit) {
+    /** The lead's timeline, newest first, at most {@code limit} entries; empty when the lead does not exist. */
+    public Uni<Optional<List<LeadActivity>>> activities(SqlClient db, UUID leadId, int limit) {
+        // One query: no row when the lead does not exist, one row with a null activity id when it has none.
         return db.preparedQuery("""
                         SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
                                a.recording_url, c.call_sid, c.to_number
@@ -33,6 +35,16 @@ public class LeadRepository {
                           LEFT JOIN call_recordings c ON c.id = a.call_id
                          WHERE l.id = $1
                          ORDER BY a.started_at DESC, a.id""")
-                .execute(Tuple.of(leadId, limit));
+                .execute(Tuple.of(leadId, limit))
+                .map(rows -> rows.rowCount() == 0 ? Optional.empty()
+                        : Optional.of(StreamSupport.stream(rows.spliterator(), false)
+                                .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList()));
+    }
+
+    private static LeadActivity activity(Row r) {
+        return new LeadActivity(r.getUUID("id"), r.getString("type"), r.getString("call_sid"),
+                r.getString("to_number"), r.getString("status"), r.getInteger("duration_seconds"),
+                r.getOffsetDateTime("started_at"), r.getOffsetDateTime("answered_at"),
+                r.getOffsetDateTime("ended_at"), r.getString("recording_url"));
     }
 }

@@ -21,7 +21,7 @@ public record StuckCall(UUID id, String callSid, String dialedSid, CallStatus st
     }
 
     /** Staleness is measured from the last event, or from creation for rows that never had one. */
-    OffsetDateTime lastSign() {
+    OffsetDateTime staleSince() {
         return lastEventAt != null ? lastEventAt : createdAt;
     }
 }

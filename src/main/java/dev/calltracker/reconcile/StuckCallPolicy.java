@@ -2,11 +2,10 @@ package dev.calltracker.reconcile;
 
 import dev.calltracker.call.CallObservation;
 import dev.calltracker.call.CallStatus;
-import dev.calltracker.call.Resolution;
+import dev.calltracker.call.Source;
+import dev.calltracker.twilio.TwilioFormats;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 
 /**
@@ -39,7 +38,7 @@ public final class StuckCallPolicy {
         }
         Integer duration = seconds(leg.duration());
         OffsetDateTime end = rfc2822(leg.endTime());
-        var observation = CallObservation.from(Resolution.TWILIO_API).dialedSid(leg.sid()).durationSeconds(duration);
+        var observation = CallObservation.from(Source.TWILIO_API).dialedSid(leg.sid()).durationSeconds(duration);
         if (status.get().isTerminal()) {
             observation.status(status.get(), end != null ? end : now, end == null);
             if (status.get() == CallStatus.COMPLETED && end != null && duration != null && duration > 0) {
@@ -62,7 +61,7 @@ public final class StuckCallPolicy {
             return Decision.leave("left-live", "the parent leg is still " + parent.status() + " and nothing was dialed yet");
         }
         OffsetDateTime end = rfc2822(parent.endTime());
-        var observation = CallObservation.from(Resolution.TWILIO_API)
+        var observation = CallObservation.from(Source.TWILIO_API)
                 .status(CallStatus.CANCELED, end != null ? end : now, end == null).parentEndedAt(end);
         return new Decision(observation.build(), CallStatus.CANCELED.value(),
                 "the parent leg ended (" + parent.status() + ") and no dialed leg ever existed: the dial never happened",
@@ -74,14 +73,14 @@ public final class StuckCallPolicy {
         if (call.durationSeconds() != null && call.durationSeconds() > 0) {
             OffsetDateTime start = call.answeredAt() != null ? call.answeredAt() : call.createdAt();
             OffsetDateTime end = start.plusSeconds(call.durationSeconds());
-            var observation = CallObservation.from(Resolution.INFERRED).status(CallStatus.COMPLETED, end, true);
+            var observation = CallObservation.from(Source.INFERRED).status(CallStatus.COMPLETED, end, true);
             return new Decision(observation.build(), CallStatus.COMPLETED.value(),
                     why + "; the call has a duration of " + call.durationSeconds() + " s, so it was connected and has ended",
                     Map.of("durationSeconds", call.durationSeconds()));
         }
         if (call.createdAt().isBefore(now.minus(giveUpAfter))) {
-            OffsetDateTime end = call.parentEndedAt() != null ? call.parentEndedAt() : call.lastSign();
-            var observation = CallObservation.from(Resolution.INFERRED).status(CallStatus.UNKNOWN, end, true);
+            OffsetDateTime end = call.parentEndedAt() != null ? call.parentEndedAt() : call.staleSince();
+            var observation = CallObservation.from(Source.INFERRED).status(CallStatus.UNKNOWN, end, true);
             return new Decision(observation.build(), CallStatus.UNKNOWN.value(),
                     why + "; no evidence of an outcome after " + giveUpAfter.toHours() + " h: closed as unknown",
                     Map.of("createdAt", call.createdAt().toString()));
@@ -121,13 +120,6 @@ public final class StuckCallPolicy {
     }
 
     static OffsetDateTime rfc2822(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return OffsetDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            return null;
-        }
+        return value == null ? null : TwilioFormats.parseRfc2822(value.trim()).orElse(null);
     }
 }

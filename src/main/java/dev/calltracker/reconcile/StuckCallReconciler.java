@@ -1,11 +1,9 @@
 package dev.calltracker.reconcile;
 
-import dev.calltracker.call.CallEvent;
-import dev.calltracker.call.CallEventKind;
 import dev.calltracker.call.CallEventRecorder;
-import dev.calltracker.call.CallRepository;
-import dev.calltracker.call.CallState;
-import dev.calltracker.call.CallTransition;
+import dev.calltracker.call.CallEventRecorder.Outcome;
+import dev.calltracker.call.ReconcilerFinding;
+import dev.calltracker.twilio.TwilioFormats;
 import dev.calltracker.reconcile.StuckCallPolicy.Decision;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -16,8 +14,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +23,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Pattern;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
 
@@ -42,28 +39,27 @@ import org.jboss.logging.Logger;
 public class StuckCallReconciler {
 
     private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
-    private static final Pattern TWILIO_CALL_SID = Pattern.compile("CA[0-9a-fA-F]{32}");
 
     private final Pool pool;
     private final StuckCallRepository stuckCalls;
-    private final CallRepository calls;
     private final CallEventRecorder recorder;
     private final TwilioCallsGateway twilio;
     private final ReconcileConfig config;
     private final MeterRegistry registry;
+    private final Clock clock;
     private final String replica;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong stuckGauge = new AtomicLong();
 
-    public StuckCallReconciler(Pool pool, StuckCallRepository stuckCalls, CallRepository calls, CallEventRecorder recorder,
-                               TwilioCallsGateway twilio, ReconcileConfig config, MeterRegistry registry) {
+    public StuckCallReconciler(Pool pool, StuckCallRepository stuckCalls, CallEventRecorder recorder,
+                               TwilioCallsGateway twilio, ReconcileConfig config, MeterRegistry registry, Clock clock) {
         this.pool = pool;
         this.stuckCalls = stuckCalls;
-        this.calls = calls;
         this.recorder = recorder;
         this.twilio = twilio;
         this.config = config;
         this.registry = registry;
+        this.clock = clock;
         this.replica = replicaName();
         // Updated at the end of each run, so a scrape never queries the database.
         registry.gauge("calltracker.calls.stuck", stuckGauge);
@@ -96,7 +92,7 @@ public class StuckCallReconciler {
     }
 
     private Uni<ReconcileReport> start(String trigger, int batchSize) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(clock);
         String runId = UUID.randomUUID().toString();
         if (!running.compareAndSet(false, true)) {
             return Uni.createFrom().item(ReconcileReport.skipped(runId, trigger, replica, now));
@@ -114,11 +110,11 @@ public class StuckCallReconciler {
     }
 
     private Uni<ReconcileReport.Entry> reconcile(StuckCall call, String runId) {
-        OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+        OffsetDateTime now = OffsetDateTime.now(clock);
         Uni<Decision> decision;
         if (!twilio.hasCredentials()) {
             decision = Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(), "no Twilio credentials"));
-        } else if (!TWILIO_CALL_SID.matcher(call.callSid()).matches()) {
+        } else if (!TwilioFormats.isCallSid(call.callSid())) {
             // Placeholder sids given to rows of the original system that had none (or a duplicate one).
             decision = Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(),
                     "not a Twilio call sid, Twilio cannot be asked"));
@@ -154,33 +150,23 @@ public class StuckCallReconciler {
         });
     }
 
-    /** Applies the decision under the row lock, unless an event arrived since the call was claimed. */
+    /** Applies the decision through the same rule as callbacks, unless the call moved on since it was claimed. */
     private Uni<ReconcileReport.Entry> apply(StuckCall call, Decision decision, String runId) {
-        return pool.withTransaction(tx -> calls.lockCall(tx, call.id()).flatMap(row -> {
-            if (row == null || row.state().status().isTerminal() || !sameInstant(row.lastEventAt(), call.lastEventAt())) {
-                return Uni.createFrom().item(entry(call,
-                        Decision.leave("left-changed", "an event arrived while Twilio was asked; left for the next run"), false));
-            }
-            CallState next = CallTransition.apply(row.state(), decision.observation());
-            if (next.equals(row.state())) {
-                return Uni.createFrom().item(entry(call, decision, false));
-            }
-            Map<String, String> params = new HashMap<>();
-            decision.evidence().forEach((k, v) -> params.put(k, String.valueOf(v)));
-            params.put("decision", decision.outcome());
-            params.put("detail", decision.detail());
-            params.put("run", runId);
-            params.put("replica", replica);
-            OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
-            CallEvent event = new CallEvent(call.callSid(), next.dialedSid() != null ? next.dialedSid() : call.callSid(),
-                    CallEventKind.RECONCILER, decision.outcome(), null, null, now,
-                    "reconciler:" + call.callSid() + ":" + runId, params, decision.observation());
-            return recorder.record(tx, event).map(outcome -> entry(call, decision, outcome == CallEventRecorder.Outcome.APPLIED));
-        }));
+        Map<String, String> params = new HashMap<>();
+        decision.evidence().forEach((k, v) -> params.put(k, String.valueOf(v)));
+        params.put("decision", decision.outcome());
+        params.put("detail", decision.detail());
+        params.put("run", runId);
+        params.put("replica", replica);
+        ReconcilerFinding finding = new ReconcilerFinding(call.callSid(), decision.outcome(), decision.observation(),
+                params, "reconciler:" + call.callSid() + ":" + runId, OffsetDateTime.now(clock));
+        return recorder.record(finding, call.id(), call.lastEventAt()).map(outcome -> outcome == Outcome.SUPERSEDED
+                ? entry(call, Decision.leave("left-changed", "an event arrived while Twilio was asked; left for the next run"), false)
+                : entry(call, decision, outcome == Outcome.APPLIED));
     }
 
     private Uni<Void> refreshStuckGauge(ReconcileReport report) {
-        return pool.withConnection(db -> stuckCalls.countStuck(db, OffsetDateTime.now(ZoneOffset.UTC).minus(config.alertAfter())))
+        return pool.withConnection(db -> stuckCalls.countStuck(db, OffsetDateTime.now(clock).minus(config.alertAfter())))
                 .invoke(stuckGauge::set).replaceWithVoid();
     }
 
@@ -205,10 +191,6 @@ public class StuckCallReconciler {
                     report.claimed(), report.appliedCount());
             report.calls().forEach(e -> LOG.debugf("  %s -> %s (%s): %s", e.callSid(), e.outcome(), e.source(), e.detail()));
         }
-    }
-
-    private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
-        return a == null ? b == null : b != null && a.isEqual(b);
     }
 
     private static String describe(Throwable f) {

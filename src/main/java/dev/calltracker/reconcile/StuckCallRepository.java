@@ -26,7 +26,7 @@ public class StuckCallRepository {
     }
 
     /** SQL for the time staleness is measured from: the last event, or creation for rows that never had one. */
-    public static String lastSign(String alias) {
+    public static String staleSince(String alias) {
         return "COALESCE(" + alias + "last_event_at, " + alias + "created_at)";
     }
 
@@ -44,7 +44,7 @@ public class StuckCallRepository {
                     ORDER BY %s
                     LIMIT $3
                     FOR UPDATE SKIP LOCKED)
-            RETURNING %s""".formatted(OPEN, lastSign(""), lastSign(""), StuckCall.COLUMNS);
+            RETURNING %s""".formatted(OPEN, staleSince(""), staleSince(""), StuckCall.COLUMNS);
 
     /**
      * Claims up to {@code limit} candidates, oldest first: non-terminal calls with no event since
@@ -75,7 +75,7 @@ public class StuckCallRepository {
     /** Non-terminal calls with no event since {@code before}: the stuck-calls gauge. */
     public Uni<Long> countStuck(SqlClient db, OffsetDateTime before) {
         return db.preparedQuery("SELECT count(*) FROM call_recordings WHERE " + OPEN
-                        + " AND " + lastSign("") + " < $1")
+                        + " AND " + staleSince("") + " < $1")
                 .execute(Tuple.of(before)).map(rows -> rows.iterator().next().getLong(0));
     }
 }

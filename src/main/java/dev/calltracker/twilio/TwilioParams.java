@@ -1,39 +1,29 @@
 package dev.calltracker.twilio;
 
-import dev.calltracker.http.RequestRejected;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /**
- * The verified parameters of one Twilio request, with typed accessors that refuse malformed values
- * (400 naming the field) before anything is written.
+ * The parameters of one Twilio request whose signature was verified ({@link TwilioRequestReader}), with typed
+ * accessors that refuse malformed values (400 naming the field) before anything is written.
+ *
+ * @param endpoint   the endpoint that received it: the label of its metrics and refusals
+ * @param receivedAt when it was received
  */
-public final class TwilioParams {
+public record TwilioParams(String endpoint, OffsetDateTime receivedAt, FormBody form) {
 
-    private static final Pattern SID = Pattern.compile("[A-Z]{2}[0-9a-fA-F]{32}");
-    /** Status words: Twilio's are lowercase with dashes. Anything else is not a status but an attack or a bug. */
-    private static final Pattern STATUS_WORD = Pattern.compile("[a-z][a-z-]{0,31}");
     private static final int MAX_INT_DIGITS = 9;
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
-    private static final Pattern CALLER = Pattern.compile("client:[A-Za-z0-9_.@-]{1,256}|\\+?[0-9]{1,15}");
 
-    private final FormBody form;
-
-    public TwilioParams(FormBody form) {
-        this.form = form;
-    }
-
+    /** Every parameter's first value, in the order received: what is stored with the event. */
     public Map<String, String> asMap() {
         return form.firstValues();
     }
 
     public boolean has(String name) {
-        String v = form.first(name);
-        return v != null && !v.isEmpty();
+        return optional(name) != null;
     }
 
     public String optional(String name) {
@@ -44,32 +34,32 @@ public final class TwilioParams {
     public String required(String name) {
         String v = optional(name);
         if (v == null) {
-            throw RequestRejected.badField(name, name + " is required");
+            throw refused(name, name + " is required");
         }
         return v;
     }
 
-    /** A Twilio sid: two capital letters (the kind, e.g. {@code CA}) and 32 hex digits. */
-    public String requiredSid(String name, String kind) {
-        return checkSid(name, kind, required(name));
+    /** A Twilio sid starting with {@code prefix} ({@link TwilioFormats#CALL_SID_PREFIX}, ...). */
+    public String requiredSid(String name, String prefix) {
+        return checkSid(name, prefix, required(name));
     }
 
-    public String optionalSid(String name, String kind) {
+    public String optionalSid(String name, String prefix) {
         String v = optional(name);
-        return v == null ? null : checkSid(name, kind, v);
+        return v == null ? null : checkSid(name, prefix, v);
     }
 
-    private static String checkSid(String name, String kind, String value) {
-        if (!SID.matcher(value).matches() || !value.startsWith(kind)) {
-            throw RequestRejected.badField(name, name + " must be a Twilio sid starting with " + kind);
+    private String checkSid(String name, String prefix, String value) {
+        if (!TwilioFormats.isSid(value, prefix)) {
+            throw refused(name, name + " must be a Twilio sid starting with " + prefix);
         }
         return value;
     }
 
     public String requiredStatusWord(String name) {
         String v = required(name);
-        if (!STATUS_WORD.matcher(v).matches()) {
-            throw RequestRejected.badField(name, name + " is not a status word");
+        if (!TwilioFormats.isStatusWord(v)) {
+            throw refused(name, name + " is not a status word");
         }
         return v;
     }
@@ -77,8 +67,8 @@ public final class TwilioParams {
     /** A phone number in E.164 form, as Twilio reports the dialed leg's {@code To}. */
     public String optionalE164(String name) {
         String v = optional(name);
-        if (v != null && !E164.matcher(v).matches()) {
-            throw RequestRejected.badField(name, name + " must be an E.164 number");
+        if (v != null && !TwilioFormats.isE164(v)) {
+            throw refused(name, name + " must be an E.164 number");
         }
         return v;
     }
@@ -86,8 +76,8 @@ public final class TwilioParams {
     /** The caller of a browser call: {@code client:<identity>}, or a number. */
     public String optionalCaller(String name) {
         String v = optional(name);
-        if (v != null && !CALLER.matcher(v).matches()) {
-            throw RequestRejected.badField(name, name + " must be client:<identity> or a phone number");
+        if (v != null && !TwilioFormats.isCaller(v)) {
+            throw refused(name, name + " must be client:<identity> or a phone number");
         }
         return v;
     }
@@ -98,22 +88,18 @@ public final class TwilioParams {
             return null;
         }
         if (v.length() > MAX_INT_DIGITS || !v.chars().allMatch(c -> c >= '0' && c <= '9')) {
-            throw RequestRejected.badField(name, name + " must be a whole number between 0 and 999999999");
+            throw refused(name, name + " must be a whole number between 0 and 999999999");
         }
         return Integer.parseInt(v);
     }
 
-    /** Twilio's {@code Timestamp} is RFC 2822, e.g. {@code Tue, 25 Nov 2026 20:17:02 +0000}. */
+    /** Twilio's {@code Timestamp}, RFC 2822. */
     public OffsetDateTime optionalRfc2822(String name) {
         String v = optional(name);
         if (v == null) {
             return null;
         }
-        try {
-            return OffsetDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        } catch (DateTimeParseException e) {
-            throw RequestRejected.badField(name, name + " must be an RFC 2822 date");
-        }
+        return TwilioFormats.parseRfc2822(v).orElseThrow(() -> refused(name, name + " must be an RFC 2822 date"));
     }
 
     public UUID optionalUuid(String name) {
@@ -123,12 +109,32 @@ public final class TwilioParams {
         }
         try {
             UUID id = UUID.fromString(v);
-            if (!id.toString().equalsIgnoreCase(v)) {
-                throw new IllegalArgumentException();
+            if (id.toString().equalsIgnoreCase(v)) {
+                return id;
             }
-            return id;
         } catch (IllegalArgumentException e) {
-            throw RequestRejected.badField(name, name + " must be a UUID");
+            // refused below
         }
+        throw refused(name, name + " must be a UUID");
+    }
+
+    public String optionalHttpUrl(String name) {
+        String value = optional(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            URI uri = new URI(value);
+            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
+                return value;
+            }
+        } catch (URISyntaxException e) {
+            // refused below
+        }
+        throw refused(name, name + " must be an http(s) URL");
+    }
+
+    private TwilioRequestRejected refused(String field, String message) {
+        return TwilioRequestRejected.invalid(endpoint, field, message);
     }
 }

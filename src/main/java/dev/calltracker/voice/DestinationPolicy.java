@@ -1,6 +1,7 @@
 package dev.calltracker.voice;
 
 import dev.calltracker.config.CallingConfig;
+import dev.calltracker.twilio.TwilioFormats;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,6 @@ import java.util.regex.Pattern;
 @ApplicationScoped
 public class DestinationPolicy {
 
-    private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final Pattern PHONE_PUNCTUATION = Pattern.compile("[\\s().-]");
 
     private final List<String> allowedPrefixes;
@@ -26,7 +26,7 @@ public class DestinationPolicy {
 
     /** Why {@code to} may not be dialed, or empty when it may. */
     public Optional<String> refusal(String to) {
-        if (!E164.matcher(to).matches()) {
+        if (!TwilioFormats.isE164(to)) {
             return Optional.of("the destination is not an E.164 number");
         }
         if (allowedPrefixes.stream().noneMatch(to::startsWith)) {

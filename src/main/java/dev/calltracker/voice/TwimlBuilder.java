@@ -31,9 +31,7 @@ public class TwimlBuilder {
 
     public TwimlBuilder(CallingConfig config) {
         this.config = config;
-        String base = config.publicBaseUrl().endsWith("/")
-                ? config.publicBaseUrl().substring(0, config.publicBaseUrl().length() - 1)
-                : config.publicBaseUrl();
+        String base = config.publicBaseUrl();
         this.callbackUrl = base + "/api/calling/webhook" + config.callbackUrlFragment();
         this.recordingUrl = base + "/api/calling/recording" + config.callbackUrlFragment();
         this.hangup = write(w -> w.writeEmptyElement("Hangup"));

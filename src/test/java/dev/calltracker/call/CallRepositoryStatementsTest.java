@@ -16,8 +16,9 @@ class CallRepositoryStatementsTest {
     @Test
     void hotPathStatementsFitThePreparedStatementCache() {
         int limit = SqlConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT;
-        assertThat(CallRepository.APPEND_EVENT_AND_LOCK_CALL).hasSizeLessThan(limit);
-        assertThat(CallRepository.SAVE_TRANSITION).hasSizeLessThan(limit);
-        assertThat(CallRepository.RECORD_DIALED_CALL).hasSizeLessThan(limit);
+        CallRepository calls = new CallRepository();
+        assertThat(calls.appendEventAndLockCall).hasSizeLessThan(limit);
+        assertThat(calls.saveTransition).hasSizeLessThan(limit);
+        assertThat(calls.recordDialedCall).hasSizeLessThan(limit);
     }
 }

@@ -42,7 +42,7 @@ class CallTransitionPropertiesTest {
     }
 
     static CallObservation.Builder obs() {
-        return CallObservation.from(Resolution.CALLBACK);
+        return CallObservation.from(Source.CALLBACK);
     }
 
     static CallState applyAll(List<CallObservation> events) {

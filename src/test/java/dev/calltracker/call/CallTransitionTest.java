@@ -15,11 +15,11 @@ class CallTransitionTest {
 
     static CallState in(CallStatus status) {
         return new CallState(status, null, null, null, null, false, null, null, null, null, null,
-                status.isTerminal() ? Resolution.CALLBACK : null);
+                status.isTerminal() ? Source.CALLBACK : null);
     }
 
     static CallObservation says(CallStatus status) {
-        return CallObservation.from(Resolution.CALLBACK).status(status, T, false).build();
+        return CallObservation.from(Source.CALLBACK).status(status, T, false).build();
     }
 
     @Test
@@ -61,17 +61,17 @@ class CallTransitionTest {
     @Test
     void terminalStatusRecordsHowItWasDecided() {
         CallState next = CallTransition.apply(in(CallStatus.RINGING),
-                CallObservation.from(Resolution.TWILIO_API).status(CallStatus.BUSY, T, false).build());
-        assertThat(next.resolution()).isEqualTo(Resolution.TWILIO_API);
+                CallObservation.from(Source.TWILIO_API).status(CallStatus.BUSY, T, false).build());
+        assertThat(next.resolution()).isEqualTo(Source.TWILIO_API);
         CallState later = CallTransition.apply(next, says(CallStatus.COMPLETED));
-        assertThat(later.resolution()).isEqualTo(Resolution.TWILIO_API);
+        assertThat(later.resolution()).isEqualTo(Source.TWILIO_API);
         assertThat(later.status()).isEqualTo(CallStatus.BUSY);
     }
 
     @Test
     void lateDataIsFilledInOnATerminalCallButKnownFactsStay() {
         CallState closed = CallTransition.apply(in(CallStatus.IN_PROGRESS), says(CallStatus.COMPLETED));
-        CallObservation late = CallObservation.from(Resolution.CALLBACK).dialedSid("CAchild").durationSeconds(42)
+        CallObservation late = CallObservation.from(Source.CALLBACK).dialedSid("CAchild").durationSeconds(42)
                 .recording("RE1", "https://r/1", 40, true).endedAt(T.plusHours(1), false).build();
         CallState next = CallTransition.apply(closed, late);
         assertThat(next.durationSeconds()).isEqualTo(42);
@@ -79,39 +79,39 @@ class CallTransitionTest {
         assertThat(next.recordingUrl()).isEqualTo("https://r/1");
         assertThat(next.endedAt()).as("a known end time is not replaced").isEqualTo(T);
 
-        CallState again = CallTransition.apply(next, CallObservation.from(Resolution.CALLBACK).durationSeconds(7).build());
+        CallState again = CallTransition.apply(next, CallObservation.from(Source.CALLBACK).durationSeconds(7).build());
         assertThat(again.durationSeconds()).isEqualTo(42);
     }
 
     @Test
     void twiliosTimestampReplacesAnEstimatedEndButNotTheOtherWayRound() {
         CallState estimated = CallTransition.apply(in(CallStatus.IN_PROGRESS),
-                CallObservation.from(Resolution.CALLBACK).status(CallStatus.COMPLETED, T.plusMinutes(5), true).build());
+                CallObservation.from(Source.CALLBACK).status(CallStatus.COMPLETED, T.plusMinutes(5), true).build());
         assertThat(estimated.endedAtEstimated()).isTrue();
         CallState exact = CallTransition.apply(estimated, says(CallStatus.COMPLETED));
         assertThat(exact.endedAt()).isEqualTo(T);
         assertThat(exact.endedAtEstimated()).isFalse();
         CallState still = CallTransition.apply(exact,
-                CallObservation.from(Resolution.CALLBACK).status(CallStatus.COMPLETED, T.plusMinutes(9), true).build());
+                CallObservation.from(Source.CALLBACK).status(CallStatus.COMPLETED, T.plusMinutes(9), true).build());
         assertThat(still.endedAt()).isEqualTo(T);
     }
 
     @Test
     void theCompletedRecordingsUrlReplacesAnEarlierOne() {
         CallState withActionUrl = CallTransition.apply(in(CallStatus.COMPLETED),
-                CallObservation.from(Resolution.CALLBACK).recording(null, "https://r/early", null, false).build());
+                CallObservation.from(Source.CALLBACK).recording(null, "https://r/early", null, false).build());
         CallState withFinal = CallTransition.apply(withActionUrl,
-                CallObservation.from(Resolution.CALLBACK).recording("RE1", "https://r/final", 40, true).build());
+                CallObservation.from(Source.CALLBACK).recording("RE1", "https://r/final", 40, true).build());
         assertThat(withFinal.recordingUrl()).isEqualTo("https://r/final");
         CallState notBack = CallTransition.apply(withFinal,
-                CallObservation.from(Resolution.CALLBACK).recording(null, "https://r/early", null, false).build());
+                CallObservation.from(Source.CALLBACK).recording(null, "https://r/early", null, false).build());
         assertThat(notBack.recordingUrl()).isEqualTo("https://r/final");
     }
 
     @Test
     void anObservationWithoutStatusChangesNoStatus() {
         CallState ringing = in(CallStatus.RINGING);
-        CallState next = CallTransition.apply(ringing, CallObservation.from(Resolution.CALLBACK).parentEndedAt(T).build());
+        CallState next = CallTransition.apply(ringing, CallObservation.from(Source.CALLBACK).parentEndedAt(T).build());
         assertThat(next.status()).isEqualTo(CallStatus.RINGING);
         assertThat(next.parentEndedAt()).isEqualTo(T);
     }

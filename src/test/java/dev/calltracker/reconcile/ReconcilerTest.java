@@ -309,7 +309,7 @@ class ReconcilerTest {
                   FROM unnest($1::text[]) AS c""", (Object) children.toArray(String[]::new));
         sql.rows("SELECT call_sid FROM call_recordings WHERE dialed_call_sid = ANY($1) ORDER BY dialed_call_sid",
                 (Object) children.toArray(String[]::new)).forEach(r -> parents.add(r.getString(0)));
-        StuckCallReconciler otherReplica = new StuckCallReconciler(pool, stuckCalls, calls, recorder, gateway, config, registry);
+        StuckCallReconciler otherReplica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, config, registry, java.time.Clock.systemUTC());
 
         CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> drain(reconciler));
         CompletableFuture<Integer> b = CompletableFuture.supplyAsync(() -> drain(otherReplica));

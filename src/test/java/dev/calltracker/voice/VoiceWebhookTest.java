@@ -158,7 +158,7 @@ class VoiceWebhookTest {
         twilio.post(TwilioFake.VOICE_PATH, noTo).then().statusCode(400).body("field", equalTo("To"));
         assertThat(callsNamed(sid)).isZero();
         given().get("/q/metrics").then().statusCode(200)
-                .body(containsString("calltracker_twilio_requests_total{kind=\"voice\",result=\"invalid\"}"));
+                .body(containsString("calltracker_twilio_requests_total{endpoint=\"voice\",result=\"invalid\"}"));
     }
 
     @Test

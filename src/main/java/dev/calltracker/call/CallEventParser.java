@@ -1,21 +1,20 @@
 package dev.calltracker.call;
 
-import dev.calltracker.http.RequestRejected;
+import dev.calltracker.twilio.TwilioFormats;
 import dev.calltracker.twilio.TwilioParams;
-import java.net.URI;
 import java.time.OffsetDateTime;
 import org.jboss.logging.Logger;
 
 /**
- * Reads Twilio's callback requests into {@link CallEvent}s: which kind of request it is, which call it
+ * Parses Twilio's callback requests into {@link CallEvent}s: which kind of request it is, which call it
  * belongs to, and what it says. Refuses malformed values (400 naming the field); keeps unknown status
  * words (stored, applied as nothing, logged).
  */
-public final class TwilioCallbacks {
+public final class CallEventParser {
 
-    private static final Logger LOG = Logger.getLogger(TwilioCallbacks.class);
+    private static final Logger LOG = Logger.getLogger(CallEventParser.class);
 
-    private TwilioCallbacks() {
+    private CallEventParser() {
     }
 
     /**
@@ -23,26 +22,27 @@ public final class TwilioCallbacks {
      * the {@code <Dial action>} carries {@code DialCallStatus}; the dialed leg's status callbacks carry
      * {@code ParentCallSid}; anything else is the parent leg's own status callback.
      */
-    public static CallEvent fromWebhook(TwilioParams p, OffsetDateTime receivedAt) {
+    public static CallEvent fromWebhook(TwilioParams p) {
         if (p.has("DialCallStatus")) {
-            return dialAction(p, receivedAt);
+            return dialAction(p);
         }
         if (p.has("ParentCallSid")) {
-            return dialedLegStatus(p, receivedAt);
+            return dialedLegStatus(p);
         }
-        return parentLegStatus(p, receivedAt);
+        return parentLegStatus(p);
     }
 
-    static CallEvent dialedLegStatus(TwilioParams p, OffsetDateTime receivedAt) {
-        String legSid = p.requiredSid("CallSid", "CA");
-        String callSid = p.requiredSid("ParentCallSid", "CA");
+    static CallEvent dialedLegStatus(TwilioParams p) {
+        OffsetDateTime receivedAt = p.receivedAt();
+        String legSid = p.requiredSid("CallSid", TwilioFormats.CALL_SID_PREFIX);
+        String callSid = p.requiredSid("ParentCallSid", TwilioFormats.CALL_SID_PREFIX);
         String word = p.requiredStatusWord("CallStatus");
         Integer sequence = p.optionalNonNegativeInt("SequenceNumber");
         OffsetDateTime timestamp = p.optionalRfc2822("Timestamp");
         Integer duration = p.optionalNonNegativeInt("CallDuration");
         String to = p.optionalE164("To");
 
-        var observation = CallObservation.from(Resolution.CALLBACK).dialedSid(legSid).toNumber(to).durationSeconds(duration);
+        var observation = CallObservation.from(Source.CALLBACK).dialedSid(legSid).toNumber(to).durationSeconds(duration);
         CallStatus.fromTwilio(word).ifPresentOrElse(
                 status -> observation.status(status, timestamp != null ? timestamp : receivedAt, false),
                 () -> warnUnknownStatus("CallStatus", word, callSid));
@@ -51,14 +51,15 @@ public final class TwilioCallbacks {
                 dedupeKey, p.asMap(), observation.build());
     }
 
-    static CallEvent dialAction(TwilioParams p, OffsetDateTime receivedAt) {
-        String callSid = p.requiredSid("CallSid", "CA");
+    static CallEvent dialAction(TwilioParams p) {
+        OffsetDateTime receivedAt = p.receivedAt();
+        String callSid = p.requiredSid("CallSid", TwilioFormats.CALL_SID_PREFIX);
         String word = p.requiredStatusWord("DialCallStatus");
-        String dialedSid = p.optionalSid("DialCallSid", "CA");
+        String dialedSid = p.optionalSid("DialCallSid", TwilioFormats.CALL_SID_PREFIX);
         Integer duration = p.optionalNonNegativeInt("DialCallDuration");
-        String recordingUrl = optionalHttpUrl(p, "RecordingUrl");
+        String recordingUrl = p.optionalHttpUrl("RecordingUrl");
 
-        var observation = CallObservation.from(Resolution.CALLBACK).dialedSid(dialedSid).durationSeconds(duration)
+        var observation = CallObservation.from(Source.CALLBACK).dialedSid(dialedSid).durationSeconds(duration)
                 .recording(null, recordingUrl, null, false);
         // The action request has no Timestamp: its receipt time is an estimate of the end, which the dialed
         // leg's own completed callback (with Twilio's timestamp) replaces whenever it arrives.
@@ -71,13 +72,14 @@ public final class TwilioCallbacks {
                 p.asMap(), observation.build());
     }
 
-    static CallEvent parentLegStatus(TwilioParams p, OffsetDateTime receivedAt) {
-        String callSid = p.requiredSid("CallSid", "CA");
+    static CallEvent parentLegStatus(TwilioParams p) {
+        OffsetDateTime receivedAt = p.receivedAt();
+        String callSid = p.requiredSid("CallSid", TwilioFormats.CALL_SID_PREFIX);
         String word = p.requiredStatusWord("CallStatus");
         Integer sequence = p.optionalNonNegativeInt("SequenceNumber");
         OffsetDateTime timestamp = p.optionalRfc2822("Timestamp");
 
-        var observation = CallObservation.from(Resolution.CALLBACK);
+        var observation = CallObservation.from(Source.CALLBACK);
         // The parent leg ending is evidence for the reconciler (the dial cannot still be running), never
         // the call's outcome: that is the dialed leg's.
         CallStatus.fromTwilio(word).ifPresentOrElse(
@@ -93,35 +95,20 @@ public final class TwilioCallbacks {
     }
 
     /** Recording status callbacks; {@code CallSid} is always the parent leg. */
-    public static CallEvent fromRecording(TwilioParams p, OffsetDateTime receivedAt) {
-        String callSid = p.requiredSid("CallSid", "CA");
-        String recordingSid = p.requiredSid("RecordingSid", "RE");
+    public static CallEvent fromRecording(TwilioParams p) {
+        OffsetDateTime receivedAt = p.receivedAt();
+        String callSid = p.requiredSid("CallSid", TwilioFormats.CALL_SID_PREFIX);
+        String recordingSid = p.requiredSid("RecordingSid", TwilioFormats.RECORDING_SID_PREFIX);
         String word = p.requiredStatusWord("RecordingStatus");
-        String url = optionalHttpUrl(p, "RecordingUrl");
+        String url = p.optionalHttpUrl("RecordingUrl");
         Integer duration = p.optionalNonNegativeInt("RecordingDuration");
 
         boolean completed = "completed".equals(word);
-        var observation = CallObservation.from(Resolution.CALLBACK)
+        var observation = CallObservation.from(Source.CALLBACK)
                 .recording(recordingSid, completed ? url : null, completed ? duration : null, completed);
         String dedupeKey = "recording:" + recordingSid + ":" + word;
         return new CallEvent(callSid, callSid, CallEventKind.RECORDING, word, null, null, receivedAt, dedupeKey,
                 p.asMap(), observation.build());
-    }
-
-    private static String optionalHttpUrl(TwilioParams p, String name) {
-        String value = p.optional(name);
-        if (value == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(value);
-            if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null) {
-                return value;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // refused below
-        }
-        throw RequestRejected.badField(name, name + " must be an http(s) URL");
     }
 
     private static void warnUnknownStatus(String field, String word, String callSid) {

@@ -1,7 +1,10 @@
 package dev.calltracker.call;
 
-/** How a call's outcome was decided, recorded on the call and on every event. */
-public enum Resolution {
+/**
+ * Where what the service knows about a call came from. Stored on every event ({@code call_events.source})
+ * and, for the observation that decided the call's outcome, on the call ({@code call_recordings.resolution}).
+ */
+public enum Source {
     /** Twilio told us, through a callback. */
     CALLBACK("callback"),
     /** The reconciler asked Twilio's REST API. */
@@ -11,7 +14,7 @@ public enum Resolution {
 
     private final String value;
 
-    Resolution(String value) {
+    Source(String value) {
         this.value = value;
     }
 

@@ -1,4 +1,4 @@
-package dev.calltracker.admin;
+package dev.calltracker.security;
 
 import io.smallrye.config.ConfigMapping;
 import java.util.Optional;

@@ -1,0 +1,30 @@
+package dev.calltracker.call;
+
+import dev.calltracker.lead.ContactRule;
+import dev.calltracker.lead.LeadContact;
+import java.util.Optional;
+
+/**
+ * What an event does to a call: its next state under {@link CallTransition}, and the write on its lead that
+ * {@link ContactRule} requires with it.
+ */
+public record CallChange(CallRow call, CallState next, Optional<LeadContact> leadContact) {
+
+    /** The change an observation makes, or empty when the call already knew everything it says. */
+    public static Optional<CallChange> of(CallRow call, CallObservation observation) {
+        CallState next = CallTransition.apply(call.state(), observation);
+        if (next.equals(call.state())) {
+            return Optional.empty();
+        }
+        return Optional.of(new CallChange(call, next, ContactRule.leadContact(call.leadId(), call.state(), next)));
+    }
+
+    /**
+     * The change of linking a lead to a call that may already have reached it (its callbacks came before the
+     * voice webhook that names the lead): empty when there is nothing to write on the lead.
+     */
+    public static Optional<CallChange> leadLinked(CallRow call) {
+        return ContactRule.leadContact(call.leadId(), null, call.state())
+                .map(contact -> new CallChange(call, call.state(), Optional.of(contact)));
+    }
+}

@@ -1,0 +1,116 @@
+package dev.calltracker.diagnostics;
+
+import dev.calltracker.call.CallStatus;
+import dev.calltracker.lead.ContactRule;
+import dev.calltracker.reconcile.StuckCallRepository;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.StreamSupport;
+
+/** The operator's questions as queries (the original system's CHECK_STUCK_CALLS.sql, answered as records). */
+@ApplicationScoped
+public class DiagnosticsRepository {
+
+    private static final String OPEN = StuckCallRepository.openPredicate("c.status");
+    private static final String STALE_SINCE = StuckCallRepository.staleSince("c.");
+    private static final String CALL_COLUMNS = "c.call_sid, c.dialed_call_sid, c.lead_id, c.status, c.duration_seconds, "
+            + "c.created_at, c.answered_at, c.ended_at, c.parent_ended_at, c.last_event_at, c.resolution";
+
+    /** A call as the operator lists it. */
+    @RegisterForReflection
+    public record CallSummary(String callSid, String dialedCallSid, UUID leadId, String status, Integer durationSeconds,
+                              OffsetDateTime createdAt, OffsetDateTime answeredAt, OffsetDateTime endedAt,
+                              OffsetDateTime parentEndedAt, OffsetDateTime lastEventAt, String resolution) {
+    }
+
+    /** A lead still {@code new} although calls of it connected. */
+    @RegisterForReflection
+    public record UncontactedLead(UUID id, String firstName, String lastName, String status,
+                                  OffsetDateTime lastContactedAt, long connectedCalls, OffsetDateTime lastConnectedAt) {
+    }
+
+    /** One decision of the reconciler, with the call's status now. */
+    @RegisterForReflection
+    public record ReconcilerDecision(String callSid, String decision, String source, OffsetDateTime decidedAt,
+                                     Map<String, Object> params, String callStatus) {
+    }
+
+    private final Pool pool;
+
+    public DiagnosticsRepository(Pool pool) {
+        this.pool = pool;
+    }
+
+    /** Non-terminal calls with no event since {@code before}, oldest first. */
+    public Uni<List<CallSummary>> stuckCalls(OffsetDateTime before, int limit) {
+        return list("SELECT " + CALL_COLUMNS + " FROM call_recordings c WHERE " + OPEN + " AND " + STALE_SINCE
+                + " < $1 ORDER BY " + STALE_SINCE + " LIMIT $2", Tuple.of(before, limit), DiagnosticsRepository::call);
+    }
+
+    /** Calls with a duration that are still not terminal: ended for sure, but their end never arrived. */
+    public Uni<List<CallSummary>> callsWithDurationNotEnded(int limit) {
+        return list("SELECT " + CALL_COLUMNS + " FROM call_recordings c WHERE " + OPEN
+                + " AND c.duration_seconds > 0 ORDER BY c.created_at LIMIT $1", Tuple.of(limit), DiagnosticsRepository::call);
+    }
+
+    /** Calls created since {@code since}, counted by status. */
+    public Uni<Map<String, Long>> callsByStatus(OffsetDateTime since) {
+        return pool.preparedQuery("SELECT status, count(*) AS n FROM call_recordings WHERE created_at >= $1 "
+                        + "GROUP BY status ORDER BY status")
+                .execute(Tuple.of(since))
+                .map(rows -> {
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    rows.forEach(r -> counts.put(r.getString("status"), r.getLong("n")));
+                    return counts;
+                });
+    }
+
+    /** Leads still {@code new} although one of their calls connected, most recently connected first. */
+    public Uni<List<UncontactedLead>> uncontactedLeads(int limit) {
+        return list("""
+                SELECT l.id, l.first_name, l.last_name, l.status, l.last_contacted_at,
+                       count(c.id) AS connected_calls, max(COALESCE(c.ended_at, c.answered_at)) AS last_connected_at
+                  FROM leads l JOIN call_recordings c ON c.lead_id = l.id
+                 WHERE l.status = 'new' AND c.status = ANY($2)
+                 GROUP BY l.id ORDER BY last_connected_at DESC NULLS LAST LIMIT $1""",
+                Tuple.of(limit, ContactRule.CONNECTED.stream().map(CallStatus::value).toArray(String[]::new)),
+                r -> new UncontactedLead(r.getUUID("id"), r.getString("first_name"), r.getString("last_name"),
+                        r.getString("status"), r.getOffsetDateTime("last_contacted_at"), r.getLong("connected_calls"),
+                        r.getOffsetDateTime("last_connected_at")));
+    }
+
+    /** The reconciler's decisions, newest first. */
+    public Uni<List<ReconcilerDecision>> reconcilerDecisions(int limit) {
+        return list("SELECT e.call_sid, e.status AS decision, e.source, e.received_at AS decided_at, e.params, "
+                + "c.status AS call_status FROM call_events e LEFT JOIN call_recordings c ON c.call_sid = e.call_sid "
+                + "WHERE e.kind = 'reconciler' ORDER BY e.id DESC LIMIT $1", Tuple.of(limit), r -> {
+                    JsonObject params = (JsonObject) r.getValue("params");
+                    return new ReconcilerDecision(r.getString("call_sid"), r.getString("decision"), r.getString("source"),
+                            r.getOffsetDateTime("decided_at"), params == null ? Map.of() : params.getMap(),
+                            r.getString("call_status"));
+                });
+    }
+
+    private static CallSummary call(Row r) {
+        return new CallSummary(r.getString("call_sid"), r.getString("dialed_call_sid"), r.getUUID("lead_id"),
+                r.getString("status"), r.getInteger("duration_seconds"), r.getOffsetDateTime("created_at"),
+                r.getOffsetDateTime("answered_at"), r.getOffsetDateTime("ended_at"), r.getOffsetDateTime("parent_ended_at"),
+                r.getOffsetDateTime("last_event_at"), r.getString("resolution"));
+    }
+
+    private <T> Uni<List<T>> list(String sql, Tuple args, Function<Row, T> mapping) {
+        return pool.preparedQuery(sql).execute(args)
+                .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(mapping).toList());
+    }
+}

@@ -1,0 +1,135 @@
+package dev.calltracker.twilio;
+
+import dev.calltracker.config.CallingConfig;
+import dev.calltracker.config.TwilioConfig;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.ext.Provider;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Type;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.core.ResteasyReactiveRequestContext;
+import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
+import org.jboss.resteasy.reactive.server.spi.ServerHttpRequest;
+import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyReader;
+import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
+
+/**
+ * The gate of every Twilio endpoint: a resource method that takes {@link TwilioParams} gets them only from a
+ * form body whose {@code X-Twilio-Signature} verifies over the public URL Twilio requested, for this
+ * service's account, with every parameter in the shape Twilio sends. Nothing reaches the resource, let alone
+ * the database, before this passes. The endpoint label of metrics and refusals is the resource method's name.
+ */
+@Provider
+@Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams> {
+
+    public static final String SIGNATURE_HEADER = "X-Twilio-Signature";
+    private static final Logger LOG = Logger.getLogger(TwilioRequestReader.class);
+
+    private final String publicBaseUrl;
+    private final TwilioSignature signature;
+    private final TwilioConfig twilio;
+    private final Clock clock;
+
+    public TwilioRequestReader(CallingConfig calling, TwilioConfig twilio, Clock clock) {
+        this.publicBaseUrl = calling.publicBaseUrl();
+        this.signature = new TwilioSignature(twilio.authToken());
+        this.twilio = twilio;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean isReadable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo method, MediaType mediaType) {
+        return type == TwilioParams.class;
+    }
+
+    @Override
+    public boolean isReadable(Class<?> type, Type genericType, Annotation[] annotations, MediaType mediaType) {
+        return type == TwilioParams.class;
+    }
+
+    @Override
+    public TwilioParams readFrom(Class<TwilioParams> type, Type genericType, MediaType mediaType, ServerRequestContext context)
+            throws IOException {
+        OffsetDateTime receivedAt = OffsetDateTime.now(clock);
+        String endpoint = context.getResteasyReactiveResourceInfo().getName();
+        // Quarkus REST has read the whole body before a non-blocking method's readers run: no blocking read here.
+        byte[] body = context.getInputStream().readAllBytes();
+        // The one implementation of ServerRequestContext; the interface does not expose the raw path and query.
+        ServerHttpRequest request = ((ResteasyReactiveRequestContext) context).serverRequest();
+        return verify(endpoint, receivedAt, signedUrl(request), context.getRequestHeaders().getHeaderString(SIGNATURE_HEADER), body);
+    }
+
+    @Override
+    public TwilioParams readFrom(Class<TwilioParams> type, Type genericType, Annotation[] annotations, MediaType mediaType,
+                                 MultivaluedMap<String, String> httpHeaders, InputStream entityStream) {
+        throw new IllegalStateException("Twilio requests are read only by Quarkus REST's server reader");
+    }
+
+    /**
+     * @param url the URL Twilio signed: the public base URL with the request's raw path and query (behind a
+     *            proxy the host the server sees is the proxy's)
+     */
+    TwilioParams verify(String endpoint, OffsetDateTime receivedAt, String url, String signatureHeader, byte[] body) {
+        FormBody form;
+        try {
+            form = FormBody.parse(body);
+        } catch (FormBody.MalformedFormException e) {
+            throw TwilioRequestRejected.invalid(endpoint, null, e.getMessage());
+        }
+        if (!signature.isValid(url, form.all(), signatureHeader)) {
+            LOG.warnf("Refused %s request: %s signature for %s", endpoint,
+                    signatureHeader == null ? "missing" : "invalid", url.substring(publicBaseUrl.length()));
+            throw TwilioRequestRejected.forbidden(endpoint, "missing or invalid " + SIGNATURE_HEADER);
+        }
+        String accountSid = form.first("AccountSid");
+        if (twilio.accountSid().isPresent() && accountSid != null && !twilio.accountSid().get().equals(accountSid)) {
+            LOG.warnf("Refused %s request: signed, but for another account", endpoint);
+            throw TwilioRequestRejected.forbidden(endpoint, "AccountSid does not match this service's account");
+        }
+        checkShape(endpoint, form);
+        return new TwilioParams(endpoint, receivedAt, form);
+    }
+
+    /**
+     * Rules every parameter obeys, whatever the endpoint: Twilio's names are identifiers, its values short and
+     * free of control characters, its standard fields in their formats. The fields an endpoint reads are
+     * checked further by {@link TwilioParams}.
+     */
+    private static void checkShape(String endpoint, FormBody form) {
+        for (Map.Entry<String, List<String>> entry : form.all().entrySet()) {
+            String name = entry.getKey();
+            if (!TwilioFormats.isParameterName(name)) {
+                throw TwilioRequestRejected.invalid(endpoint,
+                        name.length() > TwilioFormats.MAX_PARAMETER_NAME_LENGTH
+                                ? name.substring(0, TwilioFormats.MAX_PARAMETER_NAME_LENGTH) : name,
+                        "parameter names are letters, digits and underscores (at most 64)");
+            }
+            for (String value : entry.getValue()) {
+                if (value.length() > TwilioFormats.MAX_VALUE_LENGTH) {
+                    throw TwilioRequestRejected.invalid(endpoint, name,
+                            name + " is longer than " + TwilioFormats.MAX_VALUE_LENGTH + " characters");
+                }
+                if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    throw TwilioRequestRejected.invalid(endpoint, name, name + " contains control characters");
+                }
+                if (!TwilioFormats.isStandardFormat(name, value)) {
+                    throw TwilioRequestRejected.invalid(endpoint, name, name + " is not in the format Twilio sends");
+                }
+            }
+        }
+    }
+
+    private String signedUrl(ServerHttpRequest request) {
+        String query = request.query();
+        return publicBaseUrl + request.getRequestPath() + (query == null ? "" : "?" + query);
+    }
+}

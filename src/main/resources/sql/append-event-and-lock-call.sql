@@ -1,0 +1,16 @@
+-- A Twilio callback's first statement: appends the event and, in the same statement, creates the call if it
+-- is unknown and locks its row (ON CONFLICT DO UPDATE takes the row lock, so concurrent events for one call
+-- serialize here). No row when the event is a re-delivery: nothing was written.
+-- $1 call_sid, $2 leg_sid, $3 kind, $4 status word, $5 sequence_number, $6 twilio_timestamp, $7 received_at,
+-- $8 source, $9 dedupe_key, $10 params (json)
+WITH ev AS (
+    INSERT INTO call_events (call_sid, leg_sid, kind, status, sequence_number, twilio_timestamp,
+                             received_at, source, dedupe_key, params)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+    ON CONFLICT (dedupe_key) DO NOTHING
+    RETURNING received_at)
+INSERT INTO call_recordings AS c (call_sid, status, created_at, updated_at, last_event_at)
+SELECT $1, 'initiated', received_at, received_at, received_at FROM ev
+ON CONFLICT (call_sid) DO UPDATE
+    SET last_event_at = GREATEST(c.last_event_at, EXCLUDED.last_event_at)
+RETURNING *
