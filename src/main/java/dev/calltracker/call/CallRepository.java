@@ -4,6 +4,7 @@ import dev.calltracker.db.SqlFile;
 import dev.calltracker.lead.LeadContact;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -19,16 +20,21 @@ import java.util.function.Function;
 import java.util.stream.StreamSupport;
 
 /**
- * Data access for calls, their events and the lead side effects of a change. Every method takes the
- * connection to run on, so the caller owns the transaction. The hot path's statements are in
+ * Data access for calls, their events and the lead side effects of a change. Every write takes the
+ * connection to run on, so the caller owns the transaction; reads for the API use the pool. The hot path's statements are in
  * {@code src/main/resources/sql/} (the benchmark runs the same files).
  */
 @ApplicationScoped
 public class CallRepository {
 
+    private final Pool pool;
     final String appendEventAndLockCall = SqlFile.load("append-event-and-lock-call.sql");
     final String saveTransition = SqlFile.load("save-transition.sql");
     final String recordDialedCall = SqlFile.load("record-dialed-call.sql");
+
+    public CallRepository(Pool pool) {
+        this.pool = pool;
+    }
 
     /** What recording the voice webhook found: the call, and whether this request created it. */
     public record DialedCall(CallRow row, boolean created) {
@@ -99,15 +105,20 @@ public class CallRepository {
                 .execute(Tuple.of(id)).map(first(CallRow::from));
     }
 
-    /** One call by its parent sid (or its dialed sid), without its events; empty when unknown. */
-    public Uni<Optional<CallView>> findCall(SqlClient db, String sid) {
+    /** One call by its parent sid (or its dialed sid), with its events; empty when unknown. */
+    public Uni<Optional<CallView>> findCall(String sid) {
+        return pool.withConnection(db -> findCall(db, sid).flatMap(found -> found.isEmpty()
+                ? Uni.createFrom().item(found)
+                : findEvents(db, found.get().callSid()).map(events -> Optional.of(found.get().withEvents(events)))));
+    }
+
+    private Uni<Optional<CallView>> findCall(SqlClient db, String sid) {
         return db.preparedQuery("SELECT " + CallRow.COLUMNS + ", caller, updated_at FROM call_recordings "
                         + "WHERE call_sid = $1 OR dialed_call_sid = $1 LIMIT 1")
                 .execute(Tuple.of(sid)).map(first(CallRepository::view));
     }
 
-    /** The call's events in the order they were stored. */
-    public Uni<List<CallView.Event>> findEvents(SqlClient db, String callSid) {
+    private Uni<List<CallView.Event>> findEvents(SqlClient db, String callSid) {
         return db.preparedQuery("SELECT id, leg_sid, kind, status, sequence_number, twilio_timestamp, received_at, "
                         + "source, params FROM call_events WHERE call_sid = $1 ORDER BY id")
                 .execute(Tuple.of(callSid))

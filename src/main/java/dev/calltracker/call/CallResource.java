@@ -3,7 +3,6 @@ package dev.calltracker.call;
 import dev.calltracker.http.RequestRejected;
 import dev.calltracker.twilio.TwilioFormats;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,11 +13,9 @@ import jakarta.ws.rs.core.MediaType;
 @Path("/api/calls/{callSid}")
 public class CallResource {
 
-    private final Pool pool;
     private final CallRepository calls;
 
-    public CallResource(Pool pool, CallRepository calls) {
-        this.pool = pool;
+    public CallResource(CallRepository calls) {
         this.calls = calls;
     }
 
@@ -28,9 +25,6 @@ public class CallResource {
         if (!TwilioFormats.isCallSid(sid)) {
             throw RequestRejected.badField("callSid", "callSid must be a Twilio call sid (CA + 32 hex digits)");
         }
-        return pool.withConnection(db -> calls.findCall(db, sid).flatMap(found -> {
-            CallView call = found.orElseThrow(() -> new RequestRejected(404, "call not found", "callSid"));
-            return calls.findEvents(db, call.callSid()).map(call::withEvents);
-        }));
+        return calls.findCall(sid).map(found -> found.orElseThrow(() -> new RequestRejected(404, "call not found", "callSid")));
     }
 }

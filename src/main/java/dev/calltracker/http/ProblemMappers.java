@@ -4,12 +4,10 @@ import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestRejected;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
 import io.vertx.pgclient.PgException;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -19,6 +17,11 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+
+    private static final Map<Integer, String> FRAMEWORK_REFUSALS = Map.of(
+            404, "not found",
+            405, "method not allowed",
+            415, "unsupported Content-Type: Twilio endpoints accept application/x-www-form-urlencoded");
 
     private final TwilioRequestMetrics twilioRequests;
 
@@ -47,19 +50,11 @@ public class ProblemMappers {
         return json(Problem.of(403, "not allowed for this caller"));
     }
 
+    /** What the framework refuses before a resource runs (unknown path, wrong method, wrong Content-Type). */
     @ServerExceptionMapper
-    public Response unsupportedMediaType(NotSupportedException e) {
-        return json(Problem.of(415, "unsupported Content-Type: Twilio endpoints accept application/x-www-form-urlencoded"));
-    }
-
-    @ServerExceptionMapper
-    public Response notFound(NotFoundException e) {
-        return json(Problem.of(404, "not found"));
-    }
-
-    @ServerExceptionMapper
-    public Response methodNotAllowed(NotAllowedException e) {
-        return json(Problem.of(405, "method not allowed"));
+    public Response refusedByFramework(WebApplicationException e) {
+        Response r = e.getResponse();
+        return json(Problem.of(r.getStatus(), FRAMEWORK_REFUSALS.getOrDefault(r.getStatus(), r.getStatusInfo().getReasonPhrase())));
     }
 
     /**
@@ -85,10 +80,6 @@ public class ProblemMappers {
      */
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unavailable(Throwable e) {
-        if (e instanceof WebApplicationException wae) {
-            Response r = wae.getResponse();
-            return json(Problem.of(r.getStatus(), r.getStatusInfo().getReasonPhrase()));
-        }
         // With the stack trace: a bug lands here too, and must be findable (the SQL client's connection
         // failures carry none, so an outage does not flood the log).
         LOG.warn("Request failed, answered 503", e);

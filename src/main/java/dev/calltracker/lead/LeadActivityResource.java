@@ -3,7 +3,6 @@ package dev.calltracker.lead;
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.http.RequestRejected;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -19,11 +18,9 @@ public class LeadActivityResource {
 
     private static final int MAX_LIMIT = 500;
 
-    private final Pool pool;
     private final LeadRepository leads;
 
-    public LeadActivityResource(Pool pool, LeadRepository leads) {
-        this.pool = pool;
+    public LeadActivityResource(LeadRepository leads) {
         this.leads = leads;
     }
 
@@ -32,7 +29,7 @@ public class LeadActivityResource {
     public Uni<List<LeadActivity>> activities(@PathParam("id") String id, @QueryParam("limit") String limitParam) {
         UUID leadId = QueryValues.uuid("id", id);
         int limit = QueryValues.intBetween("limit", limitParam, 100, 1, MAX_LIMIT);
-        return leads.activities(pool, leadId, limit)
+        return leads.activities(leadId, limit)
                 .map(found -> found.orElseThrow(() -> new RequestRejected(404, "lead not found", "id")));
     }
 }

@@ -2,6 +2,7 @@ package dev.calltracker.lead;
 
 import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -11,11 +12,19 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.StreamSupport;
 
-/** Reads leads and their timelines. Writes to leads happen only with a call's change (CallRepository). */
+/**
+ * Reads leads and their timelines. Writes to leads happen only with a call's change (CallRepository). The
+ * voice webhook's lead check runs on its transaction's connection; the timeline on the pool.
+ */
 @ApplicationScoped
 public class LeadRepository {
 
+    private final Pool pool;
     final String findPhone = SqlFile.load("find-lead-phone.sql");
+
+    public LeadRepository(Pool pool) {
+        this.pool = pool;
+    }
 
     /** The lead's phone ("" when it has none); empty when the lead does not exist. */
     public Uni<Optional<String>> findPhone(SqlClient db, UUID leadId) {
@@ -24,9 +33,9 @@ public class LeadRepository {
     }
 
     /** The lead's timeline, newest first, at most {@code limit} entries; empty when the lead does not exist. */
-    public Uni<Optional<List<LeadActivity>>> activities(SqlClient db, UUID leadId, int limit) {
+    public Uni<Optional<List<LeadActivity>>> activities(UUID leadId, int limit) {
         // One query: no row when the lead does not exist, one row with a null activity id when it has none.
-        return db.preparedQuery("""
+        return pool.preparedQuery("""
                         SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
                                a.recording_url, c.call_sid, c.to_number
                           FROM leads l
