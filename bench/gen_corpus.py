@@ -176,7 +176,7 @@ def main():
         to = "+1555" + digits
         # A tenth of the CRM's numbers are stored with punctuation; the service ignores it when comparing.
         stored = "+1 (555) %s-%s" % (digits[:3], digits[3:]) if i % 10 == 0 else to
-        # md5('lead-<i>')::uuid, so that bench/pgbench-callback.sql can name the same leads.
+        # md5('lead-<i>')::uuid: the same ids in every corpus (pgbench names its own, md5('pgbench-lead-<n>')).
         leads.append((str(uuid.UUID(hashlib.md5(b"lead-%d" % i).hexdigest())), to, stored))
     with open(os.path.join(args.out, "leads.csv"), "w") as f:
         for i, (lead_id, _, stored) in enumerate(leads):

@@ -466,8 +466,6 @@ def report(raw, results):
         print(jtext, end="")
     if check:
         print(check.splitlines()[0])
-    if run.get("sql_drift"):
-        print("WARNING: pgbench-callback.sql may not mirror the service any more; changed: %s" % run["sql_drift"])
 
     md = ["# call-tracker benchmark results", ""]
     md.append("Measured %s on %s (%s cores, %s GiB), Linux %s; %s; %s. Service commit %s%s. Each level: wrk "
@@ -501,10 +499,6 @@ def report(raw, results):
     if check:
         md.append("Correctness after the run: " + check.splitlines()[0][len("check: "):])
         md.extend("    " + line.strip() for line in check.splitlines()[1:])
-        md.append("")
-    if run.get("sql_drift"):
-        md.append("**Warning:** changed since bench/pgbench-callback.sql was last checked against them: %s"
-                  % run["sql_drift"])
         md.append("")
     md.append("## Per statement (pg_stat_statements; mean execution time inside PostgreSQL)")
     md.append(statements_md(rows))

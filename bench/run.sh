@@ -14,8 +14,9 @@
 #   5. starts the jar, measures start-up to ready (/q/health/ready) and RSS, restarts it (start-up
 #      against an already migrated database), warms it up;
 #   6. per level: wrk (bench/corpus.lua) for BENCH_DURATION s, sampling the service's RSS and CPU and
-#      PostgreSQL's CPU; then pgbench with the same SQL, transaction shape and mix
-#      (bench/pgbench-callback.sql), the same client count and duration, against the same database;
+#      PostgreSQL's CPU; then pgbench with the same SQL, transaction shape and mix (the script
+#      bench/gen_pgbench.py generates from bench/pgbench-callback.sql.in and the copy's
+#      src/main/resources/sql), the same client count and duration, against the same database;
 #   7. checks that every call fully delivered ended in the expected state (bench/report.py check);
 #   8. JMH microbenchmarks of the hot path (bench/jmh);
 #   9. prints the table and writes bench/results/results.md (+ results.png when gnuplot is there) and
@@ -152,8 +153,6 @@ rsync -a --exclude /target/ --exclude /.data/ --exclude /.git/ --exclude /bench/
   --exclude /bench/jmh/target/ "$REPO/" "$WORK/src/"
 GIT_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 GIT_DIRTY=$(git -C "$REPO" status --porcelain -- src pom.xml 2>/dev/null | wc -l)
-SQL_DRIFT=$(cd "$WORK/src" && sha256sum -c --quiet "$BENCH_DIR/sql-sources.sha256" 2>/dev/null | sed 's/: FAILED.*//' | tr '\n' ' ' || true)
-[[ -n $SQL_DRIFT ]] && log "WARNING: changed since bench/pgbench-callback.sql was checked against them: $SQL_DRIFT"
 
 if [[ -n ${BENCH_REUSE_BUILD:-} ]]; then
   # A copy kept by an earlier run (BENCH_KEEP=1): its jar and JMH jar, not the current sources.
@@ -167,6 +166,11 @@ else
     || { tail -30 "$RAW/build.log" >&2; die "build failed (bench/results/raw/build.log)"; }
 fi
 JAR=$WORK/src/target/quarkus-app/quarkus-run.jar
+# The pgbench script: the statements of the sources the jar was built from, in the transaction shape of
+# bench/pgbench-callback.sql.in.
+PGBENCH_SCRIPT=$WORK/pgbench-callback.sql
+python3 "$BENCH_DIR/gen_pgbench.py" --template "$BENCH_DIR/pgbench-callback.sql.in" \
+  --sql-dir "$WORK/src/src/main/resources/sql" --out "$PGBENCH_SCRIPT" || die "could not generate the pgbench script"
 if [[ $RUN_JMH == 1 && ! -f $WORK/src/bench/jmh/target/benchmarks.jar ]]; then
   log "building the JMH benchmarks"
   (cd "$WORK/src" && ./mvnw -B -q -f bench/jmh/pom.xml package) >"$RAW/jmh-build.log" 2>&1 \
@@ -269,7 +273,7 @@ CDS_ARCHIVE=$WORK/app-cds.jsa
 start_service first -XX:ArchiveClassesAtExit="$CDS_ARCHIVE"
 log "seeding leads"
 NLEADS=$(wc -l <"$CORPUS/leads.csv")
-# The corpus' leads, and as many of pgbench's own (bench/pgbench-callback.sql names them by number).
+# The corpus' leads, and as many of pgbench's own (the pgbench script names them by number).
 psql_db -c "\\copy leads (id, first_name, last_name, status, phone) FROM '$CORPUS/leads.csv' WITH (FORMAT csv)" \
   -c "INSERT INTO leads (id, first_name, last_name, status, phone)
       SELECT md5('pgbench-lead-' || n)::uuid, 'Pg', 'Bench', 'new', '+1555' || lpad(n::text, 7, '0')
@@ -405,7 +409,7 @@ for level in $LEVELS; do
     pgss_reset
     read -r w0r w0f w0b < <(wal); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks); t0=$(date +%s%N)
     "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -r \
-      -c "$level" -j "$THREADS" -T "$DURATION" -f "$BENCH_DIR/pgbench-callback.sql" \
+      -c "$level" -j "$THREADS" -T "$DURATION" -f "$PGBENCH_SCRIPT" \
       -D voice_ppm="$voice_ppm" -D lead_ppm="$lead_ppm" -D save_ppm="$save_ppm" -D contact_ppm="$contact_ppm" \
       -D nleads="$NLEADS" -D callno=0 -D params="$PARAMS" -D voice_params="$VOICE_PARAMS" \
       calltracker >"$RAW/pgbench-$level.txt" 2>&1 || { tail -20 "$RAW/pgbench-$level.txt" >&2; die "pgbench failed"; }
@@ -450,7 +454,7 @@ if [[ $RUN_HALF == 1 ]]; then
     checkpoint
     rm -rf "$WORK/pgbench-half" && mkdir -p "$WORK/pgbench-half"
     ( cd "$WORK/pgbench-half" && "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared \
-        -c 32 -j "$THREADS" -T "$DURATION" -R "$half" -l -f "$BENCH_DIR/pgbench-callback.sql" \
+        -c 32 -j "$THREADS" -T "$DURATION" -R "$half" -l -f "$PGBENCH_SCRIPT" \
         -D voice_ppm="$voice_ppm" -D lead_ppm="$lead_ppm" -D save_ppm="$save_ppm" -D contact_ppm="$contact_ppm" \
         -D nleads="$NLEADS" -D callno=0 -D params="$PARAMS" -D voice_params="$VOICE_PARAMS" \
         calltracker >"$RAW/pgbench-half.txt" 2>&1 ) || { tail -20 "$RAW/pgbench-half.txt" >&2; die "pgbench failed"; }
@@ -501,7 +505,6 @@ fi
 {
   echo "git_rev=$GIT_REV"
   echo "git_dirty_files=$GIT_DIRTY"
-  echo "sql_drift=$SQL_DRIFT"
   echo "duration=$DURATION"
   echo "threads=$THREADS"
   echo "calls=$CALLS"
