@@ -65,7 +65,8 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
         byte[] body = context.getInputStream().readAllBytes();
         // The one implementation of ServerRequestContext; the interface does not expose the raw path and query.
         ServerHttpRequest request = ((ResteasyReactiveRequestContext) context).serverRequest();
-        return verify(endpoint, receivedAt, signedUrl(request), context.getRequestHeaders().getHeaderString(SIGNATURE_HEADER), body);
+        return verify(endpoint, receivedAt, request.getRequestPath(), request.query(),
+                context.getRequestHeaders().getHeaderString(SIGNATURE_HEADER), body);
     }
 
     @Override
@@ -75,10 +76,12 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
     }
 
     /**
-     * @param url the URL Twilio signed: the public base URL with the request's raw path and query (behind a
-     *            proxy the host the server sees is the proxy's)
+     * Checks the signature over the URL Twilio signed: the public base URL with the request's raw path and query
+     * (behind a proxy the host the server sees is the proxy's).
      */
-    TwilioParams verify(String endpoint, OffsetDateTime receivedAt, String url, String signatureHeader, byte[] body) {
+    TwilioParams verify(String endpoint, OffsetDateTime receivedAt, String path, String query, String signatureHeader,
+                        byte[] body) {
+        String url = publicBaseUrl + path + (query == null ? "" : "?" + query);
         FormBody form;
         try {
             form = FormBody.parse(body);
@@ -87,7 +90,7 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
         }
         if (!signature.isValid(url, form.all(), signatureHeader)) {
             LOG.warnf("Refused %s request: %s signature for %s", endpoint,
-                    signatureHeader == null ? "missing" : "invalid", url.substring(publicBaseUrl.length()));
+                    signatureHeader == null ? "missing" : "invalid", path);
             throw TwilioRequestRejected.forbidden(endpoint, "missing or invalid " + SIGNATURE_HEADER);
         }
         String accountSid = form.first("AccountSid");
@@ -126,10 +129,5 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
                 }
             }
         }
-    }
-
-    private String signedUrl(ServerHttpRequest request) {
-        String query = request.query();
-        return publicBaseUrl + request.getRequestPath() + (query == null ? "" : "?" + query);
     }
 }

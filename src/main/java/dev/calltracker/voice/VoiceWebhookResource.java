@@ -39,7 +39,8 @@ public class VoiceWebhookResource {
             case DIALED -> answer(request, Result.ACCEPTED, twiml.dial(outcome.to()));
             case ALREADY_RECORDED -> answer(request, Result.DUPLICATE, twiml.dial(outcome.to()));
             case REFUSED -> {
-                LOG.warnf("Refused to dial for call %s: %s", dial.callSid(), outcome.refusal());
+                // The destination is masked in the log (PhoneNumberMaskingFilter), still telling operators which it was.
+                LOG.warnf("Refused to dial %s for call %s: %s", dial.to(), dial.callSid(), outcome.refusal());
                 yield answer(request, Result.REFUSED, twiml.refuse("This call cannot be placed: " + outcome.refusal() + "."));
             }
         });
