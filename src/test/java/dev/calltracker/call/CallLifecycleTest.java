@@ -1,22 +1,23 @@
 package dev.calltracker.call;
 
+import static dev.calltracker.testing.BrowserCall.Outcome.COMPLETED;
 import static dev.calltracker.testing.TwilioFake.dialAction;
 import static dev.calltracker.testing.TwilioFake.dialedStatus;
 import static dev.calltracker.testing.TwilioFake.newSid;
 import static dev.calltracker.testing.TwilioFake.parentStatus;
-import static dev.calltracker.testing.TwilioFake.recording;
-import static dev.calltracker.testing.TwilioFake.voice;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import dev.calltracker.testing.BrowserCall;
+import dev.calltracker.testing.BrowserCall.Outcome;
+import dev.calltracker.testing.ConcurrentDelivery;
+import dev.calltracker.testing.ConcurrentDelivery.Answer;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
@@ -25,11 +26,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -37,72 +33,39 @@ class CallLifecycleTest {
 
     static final String LEAD_PHONE = "+15551230000";
 
-    @Inject
-    Pool pool;
-
-    TestSql sql;
+    final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
 
-    @BeforeEach
-    void setUp() {
-        sql = new TestSql(pool);
+    /** A lead with {@code leadStatus} and a call to it whose voice request the service has answered. */
+    BrowserCall startCall(String leadStatus, Outcome outcome) {
+        BrowserCall c = BrowserCall.to(sql.insertLead(leadStatus, LEAD_PHONE), LEAD_PHONE, outcome);
+        twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200);
+        return c;
     }
 
-    /** One browser call to a lead, with the times Twilio would report. */
-    record PlayedCall(String parentSid, String childSid, UUID leadId, OffsetDateTime answeredAt, OffsetDateTime endedAt) {
-    }
-
-    PlayedCall startCall(String leadStatus) {
-        UUID lead = sql.insertLead(leadStatus, LEAD_PHONE);
-        String parent = newSid("CA");
-        twilio.post(TwilioFake.VOICE_PATH, voice(parent, LEAD_PHONE, lead.toString())).then().statusCode(200);
-        OffsetDateTime t0 = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).minusMinutes(5);
-        return new PlayedCall(parent, newSid("CA"), lead, t0.plusSeconds(8), t0.plusSeconds(8 + 42));
-    }
-
-    /** The dialed leg's four status callbacks of an answered call, plus the action request. */
-    List<Map<String, String>> completedCallRequests(PlayedCall c) {
-        OffsetDateTime t0 = c.answeredAt().minusSeconds(8);
-        return List.of(
-                dialedStatus(c.parentSid(), c.childSid(), "initiated", 0, t0, null),
-                dialedStatus(c.parentSid(), c.childSid(), "ringing", 1, t0.plusSeconds(2), null),
-                dialedStatus(c.parentSid(), c.childSid(), "in-progress", 2, c.answeredAt(), null),
-                dialedStatus(c.parentSid(), c.childSid(), "completed", 3, c.endedAt(), 42),
-                dialAction(c.parentSid(), c.childSid(), "completed", 42));
+    BrowserCall startAnsweredCall() {
+        return startCall("new", COMPLETED);
     }
 
     void send(Map<String, String> request) {
-        String path = request.containsKey("DialCallStatus") || request.containsKey("ParentCallSid")
-                || !request.containsKey("RecordingSid") ? TwilioFake.WEBHOOK_PATH : TwilioFake.RECORDING_PATH;
-        int status = twilio.post(path, request).then().extract().statusCode();
+        int status = twilio.post(TwilioFake.pathOf(request), request).then().extract().statusCode();
         assertThat(status).as("answer to %s", request).isIn(200, 204);
     }
 
     @Test
     void answeredCallCompletesAndContactsTheLead() {
-        PlayedCall c = startCall("new");
+        BrowserCall c = startAnsweredCall();
         assertThat(sql.call(c.parentSid()).getString("status")).isEqualTo("initiated");
 
-        completedCallRequests(c).forEach(this::send);
-        send(recording(c.parentSid(), newSid("RE"), 40));
-        send(parentStatus(c.parentSid(), "completed", c.endedAt().plusSeconds(1), 50));
+        c.requests().stream().skip(1).forEach(this::send);
 
+        assertThat(sql.mismatches(List.of(c))).isEmpty();
         Row call = sql.call(c.parentSid());
-        assertThat(call.getString("status")).isEqualTo("completed");
-        assertThat(call.getString("dialed_call_sid")).isEqualTo(c.childSid());
         assertThat(call.getInteger("duration_seconds")).isEqualTo(42);
-        assertThat(call.getOffsetDateTime("answered_at")).isEqualTo(c.answeredAt());
-        assertThat(call.getOffsetDateTime("ended_at")).isEqualTo(c.endedAt());
-        assertThat(call.getBoolean("ended_at_estimated")).isFalse();
         assertThat(call.getString("recording_url")).contains("/Recordings/RE");
         assertThat(call.getInteger("recording_duration_seconds")).isEqualTo(40);
-        assertThat(call.getOffsetDateTime("parent_ended_at")).isNotNull();
         assertThat(call.getString("resolution")).isEqualTo("callback");
-
-        Row lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo("contacted");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
-        assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1", c.parentSid())).isEqualTo(8);
+        assertThat(sql.eventsOf(c.parentSid())).isEqualTo(8);
 
         given().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
                 .body("$", hasSize(1))
@@ -118,12 +81,11 @@ class CallLifecycleTest {
 
     @Test
     void answeredContactsTheLeadImmediately() {
-        PlayedCall c = startCall("new");
-        List<Map<String, String>> requests = completedCallRequests(c);
-        send(requests.get(0));
-        send(requests.get(1));
+        BrowserCall c = startAnsweredCall();
+        send(c.dialedStatusCallback("initiated"));
+        send(c.dialedStatusCallback("ringing"));
         assertThat(sql.lead(c.leadId()).getString("status")).isEqualTo("new");
-        send(requests.get(2));
+        send(c.dialedStatusCallback("in-progress"));
         Row lead = sql.lead(c.leadId());
         assertThat(lead.getString("status")).isEqualTo("contacted");
         assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.answeredAt());
@@ -133,10 +95,10 @@ class CallLifecycleTest {
     @Test
     void everyOrderOfTheDialedLegEventsAndTheActionEndsInTheSameState() {
         List<List<Map<String, String>>> orders = new ArrayList<>();
-        List<PlayedCall> calls = new ArrayList<>();
+        List<BrowserCall> calls = new ArrayList<>();
         for (List<Integer> permutation : permutations(List.of(0, 1, 2, 3, 4))) {
-            PlayedCall c = startCall("new");
-            List<Map<String, String>> requests = completedCallRequests(c);
+            BrowserCall c = startAnsweredCall();
+            List<Map<String, String>> requests = c.dialedLegAndAction();
             orders.add(permutation.stream().map(requests::get).toList());
             calls.add(c);
         }
@@ -144,80 +106,62 @@ class CallLifecycleTest {
         for (List<Map<String, String>> order : orders) {
             order.forEach(this::send);
         }
-        for (PlayedCall c : calls) {
-            Row call = sql.call(c.parentSid());
-            assertThat(call.getString("status")).isEqualTo("completed");
-            assertThat(call.getString("dialed_call_sid")).isEqualTo(c.childSid());
-            assertThat(call.getInteger("duration_seconds")).isEqualTo(42);
-            assertThat(call.getOffsetDateTime("answered_at")).isEqualTo(c.answeredAt());
-            assertThat(call.getOffsetDateTime("ended_at")).isEqualTo(c.endedAt());
-            assertThat(call.getBoolean("ended_at_estimated")).isFalse();
-            Row lead = sql.lead(c.leadId());
-            assertThat(lead.getString("status")).isEqualTo("contacted");
-            assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
-            assertThat(sql.count("SELECT count(*) FROM lead_activities WHERE lead_id = $1", c.leadId())).isEqualTo(1);
-        }
+        assertThat(sql.mismatches(calls, BrowserCall::finalStateAfterTheDial)).isEmpty();
     }
 
     @Test
     void duplicatesAreStoredOnceAndGiveOneActivity() {
-        PlayedCall c = startCall("new");
-        for (Map<String, String> request : completedCallRequests(c)) {
+        BrowserCall c = startAnsweredCall();
+        for (Map<String, String> request : c.dialedLegAndAction()) {
             send(request);
             send(request);
         }
-        twilio.post(TwilioFake.VOICE_PATH, voice(c.parentSid(), LEAD_PHONE, c.leadId().toString())).then().statusCode(200);
+        twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200);
         assertThat(sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = $1", c.parentSid())).isEqualTo(1);
-        assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1", c.parentSid())).isEqualTo(6);
-        assertThat(sql.count("SELECT count(*) FROM lead_activities WHERE lead_id = $1", c.leadId())).isEqualTo(1);
-        assertThat(sql.lead(c.leadId()).getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
+        assertThat(sql.eventsOf(c.parentSid())).isEqualTo(6);
+        assertThat(sql.mismatches(List.of(c), BrowserCall::finalStateAfterTheDial))
+                .as("one activity, contacted at the end").isEmpty();
     }
 
     @Test
     void busyAndNoAnswerDoNotContactTheLeadButAppearOnItsTimeline() {
-        for (String outcome : List.of("busy", "no-answer", "failed", "canceled")) {
-            PlayedCall c = startCall("new");
-            OffsetDateTime t0 = c.answeredAt().minusSeconds(8);
-            send(dialedStatus(c.parentSid(), c.childSid(), "initiated", 0, t0, null));
-            send(dialedStatus(c.parentSid(), c.childSid(), "ringing", 1, t0.plusSeconds(1), null));
-            send(dialedStatus(c.parentSid(), c.childSid(), outcome, 2, t0.plusSeconds(30), 0));
-            send(dialAction(c.parentSid(), c.childSid(), outcome, 0));
+        for (Outcome outcome : List.of(Outcome.BUSY, Outcome.NO_ANSWER, Outcome.FAILED, Outcome.CANCELED)) {
+            BrowserCall c = startCall("new", outcome);
+            c.dialedLegAndAction().forEach(this::send);
 
-            assertThat(sql.call(c.parentSid()).getString("status")).isEqualTo(outcome);
+            assertThat(sql.call(c.parentSid()).getString("status")).isEqualTo(outcome.finalStatus);
             Row lead = sql.lead(c.leadId());
-            assertThat(lead.getString("status")).as(outcome).isEqualTo("new");
-            assertThat(lead.getOffsetDateTime("last_contacted_at")).as(outcome).isNull();
+            assertThat(lead.getString("status")).as(outcome.name()).isEqualTo("new");
+            assertThat(lead.getOffsetDateTime("last_contacted_at")).as(outcome.name()).isNull();
             given().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
-                    .body("$", hasSize(1)).body("[0].status", equalTo(outcome));
+                    .body("$", hasSize(1)).body("[0].status", equalTo(outcome.finalStatus));
         }
     }
 
     @Test
     void aLeadBeyondNewKeepsItsStatusButGetsItsContactTime() {
-        PlayedCall c = startCall("qualified");
-        completedCallRequests(c).forEach(this::send);
-        Row lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo("qualified");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
+        BrowserCall c = startCall("qualified", COMPLETED);
+        c.dialedLegAndAction().forEach(this::send);
+        assertThat(sql.mismatches(List.of(c), call -> call.finalStateAfterTheDial().withLeadStatus("qualified")))
+                .as("contacted at the end of the call, still qualified").isEmpty();
     }
 
     @Test
     void lastContactedAtNeverMovesBackwards() {
-        PlayedCall c = startCall("new");
+        BrowserCall c = startAnsweredCall();
         OffsetDateTime later = c.endedAt().plusDays(1);
-        sql.rows("UPDATE leads SET last_contacted_at = $1 WHERE id = $2", later, c.leadId());
-        completedCallRequests(c).forEach(this::send);
+        sql.execute("UPDATE leads SET last_contacted_at = $1 WHERE id = $2", later, c.leadId());
+        c.dialedLegAndAction().forEach(this::send);
         assertThat(sql.lead(c.leadId()).getOffsetDateTime("last_contacted_at")).isEqualTo(later);
         assertThat(sql.lead(c.leadId()).getString("status")).isEqualTo("contacted");
     }
 
     @Test
     void lateRingingCallbackDoesNotReopenCompletedCall() {
-        PlayedCall c = startCall("new");
-        List<Map<String, String>> requests = completedCallRequests(c);
-        send(requests.get(3));
-        send(requests.get(1));
-        send(requests.get(0));
+        BrowserCall c = startAnsweredCall();
+        for (String status : List.of("completed", "ringing", "initiated")) {
+            send(c.dialedStatusCallback(status));
+        }
         Row call = sql.call(c.parentSid());
         assertThat(call.getString("status")).isEqualTo("completed");
         assertThat(call.getOffsetDateTime("ended_at")).isEqualTo(c.endedAt());
@@ -225,25 +169,23 @@ class CallLifecycleTest {
 
     @Test
     void actionAloneClosesTheCallWithAnEstimatedEndThatTwiliosTimestampReplaces() {
-        PlayedCall c = startCall("new");
-        List<Map<String, String>> requests = completedCallRequests(c);
-        send(requests.get(4));
+        BrowserCall c = startAnsweredCall();
+        send(c.action());
         Row call = sql.call(c.parentSid());
         assertThat(call.getString("status")).isEqualTo("completed");
         assertThat(call.getBoolean("ended_at_estimated")).isTrue();
         assertThat(sql.lead(c.leadId()).getString("status")).isEqualTo("contacted");
 
-        send(requests.get(3));
+        send(c.dialedStatusCallback("completed"));
         assertThat(sql.call(c.parentSid()).getOffsetDateTime("ended_at")).isEqualTo(c.endedAt());
         assertThat(sql.lead(c.leadId()).getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
     }
 
     @Test
     void theParentsStatusInTheActionRequestIsNeverTheOutcome() {
-        PlayedCall c = startCall("new");
-        send(dialAction(c.parentSid(), c.childSid(), "no-answer", 0));
-        Row call = sql.call(c.parentSid());
-        assertThat(call.getString("status")).isEqualTo("no-answer");
+        BrowserCall c = startAnsweredCall();
+        send(dialAction(c.parentSid(), c.dialedSid(), "no-answer", 0));
+        assertThat(sql.call(c.parentSid()).getString("status")).isEqualTo("no-answer");
         assertThat(sql.lead(c.leadId()).getString("status")).isEqualTo("new");
     }
 
@@ -262,10 +204,10 @@ class CallLifecycleTest {
 
     @Test
     void anUnknownStatusIsStoredAndChangesNothing() {
-        PlayedCall c = startCall("new");
+        BrowserCall c = startAnsweredCall();
         OffsetDateTime t = c.answeredAt();
-        send(dialedStatus(c.parentSid(), c.childSid(), "ringing", 1, t, null));
-        send(dialedStatus(c.parentSid(), c.childSid(), "teleported", 2, t.plusSeconds(1), null));
+        send(dialedStatus(c.parentSid(), c.dialedSid(), "ringing", 1, t, null));
+        send(dialedStatus(c.parentSid(), c.dialedSid(), "teleported", 2, t.plusSeconds(1), null));
         assertThat(sql.call(c.parentSid()).getString("status")).isEqualTo("ringing");
         assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1 AND status = 'teleported'",
                 c.parentSid())).isEqualTo(1);
@@ -273,7 +215,7 @@ class CallLifecycleTest {
 
     @Test
     void parentLegEndingIsEvidenceNotAnOutcome() {
-        PlayedCall c = startCall("new");
+        BrowserCall c = startAnsweredCall();
         send(parentStatus(c.parentSid(), "completed", c.endedAt(), 30));
         Row call = sql.call(c.parentSid());
         assertThat(call.getString("status")).isEqualTo("initiated");
@@ -281,38 +223,22 @@ class CallLifecycleTest {
     }
 
     @Test
-    void concurrentDeliveryOfOneCallsEventsEndsConsistent() throws Exception {
-        List<PlayedCall> calls = new ArrayList<>();
+    void concurrentDeliveryOfOneCallsEventsEndsConsistent() {
+        List<BrowserCall> calls = new ArrayList<>();
         List<Map<String, String>> all = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
-            PlayedCall c = startCall("new");
+            BrowserCall c = startAnsweredCall();
             calls.add(c);
-            for (Map<String, String> r : completedCallRequests(c)) {
+            for (Map<String, String> r : c.dialedLegAndAction()) {
                 all.add(r);
                 all.add(r); // every event twice, concurrently
             }
         }
         Collections.shuffle(all, new Random(42));
-        ExecutorService threads = Executors.newFixedThreadPool(16);
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (Map<String, String> r : all) {
-                futures.add(threads.submit(() -> send(r)));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-        } finally {
-            threads.shutdownNow();
-        }
-        for (PlayedCall c : calls) {
-            Row call = sql.call(c.parentSid());
-            assertThat(call.getString("status")).isEqualTo("completed");
-            assertThat(call.getOffsetDateTime("ended_at")).isEqualTo(c.endedAt());
-            assertThat(sql.lead(c.leadId()).getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
-            assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1", c.parentSid())).isEqualTo(6);
-            assertThat(sql.count("SELECT count(*) FROM lead_activities WHERE lead_id = $1", c.leadId())).isEqualTo(1);
-        }
+        List<Answer> answers = ConcurrentDelivery.byClients(16).send(all, twilio::send);
+
+        assertThat(answers).allSatisfy(a -> assertThat(a.status()).as("answer to %s", a.request()).isIn(200, 204));
+        assertThat(sql.mismatches(calls, BrowserCall::finalStateAfterTheDial)).isEmpty();
     }
 
     static <T> List<List<T>> permutations(List<T> items) {

@@ -35,19 +35,16 @@ class PipelinedTransactionTest {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     @Inject
-    Pool servicePool;
-
-    @Inject
     Vertx vertx;
 
+    /** Checks through the service's pool, which does not share the one connection. */
+    private final TestSql sql = TestSql.forTests();
     private Pool oneConnection;
-    private TestSql sql;
 
     @BeforeEach
     void setUp() {
-        sql = new TestSql(servicePool);
-        sql.rows("CREATE TABLE IF NOT EXISTS pipelined_test (id integer PRIMARY KEY)");
-        sql.rows("TRUNCATE pipelined_test");
+        sql.execute("CREATE TABLE IF NOT EXISTS pipelined_test (id integer PRIMARY KEY)");
+        sql.execute("TRUNCATE pipelined_test");
         PgConnectOptions options = PgConnectOptions.fromUri(ConfigProvider.getConfig()
                         .getValue("quarkus.datasource.reactive.url", String.class).replaceFirst("^vertx-reactive:", ""))
                 .setUser(ConfigProvider.getConfig().getValue("quarkus.datasource.username", String.class))

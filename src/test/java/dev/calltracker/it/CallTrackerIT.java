@@ -1,9 +1,6 @@
 package dev.calltracker.it;
 
-import static dev.calltracker.testing.TwilioFake.dialAction;
-import static dev.calltracker.testing.TwilioFake.dialedStatus;
 import static dev.calltracker.testing.TwilioFake.newSid;
-import static dev.calltracker.testing.TwilioFake.recording;
 import static dev.calltracker.testing.TwilioFake.voice;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,16 +8,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
-import dev.calltracker.testing.PostgresTestResource;
+import dev.calltracker.testing.BrowserCall;
+import dev.calltracker.testing.BrowserCall.Outcome;
+import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
-import java.util.UUID;
+import io.vertx.mutiny.sqlclient.Row;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +23,9 @@ import org.junit.jupiter.api.Test;
 @QuarkusIntegrationTest
 class CallTrackerIT {
 
+    static final String LEAD_PHONE = "+15557770001";
+
+    final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
 
     @Test
@@ -41,41 +37,24 @@ class CallTrackerIT {
     }
 
     @Test
-    void aSignedCallLifecycleContactsTheLead() throws Exception {
-        UUID lead = UUID.randomUUID();
-        try (Connection db = PostgresTestResource.connect();
-             PreparedStatement insert = db.prepareStatement(
-                     "INSERT INTO leads (id, first_name, status, phone) VALUES (?, 'Ida', 'new', '+15557770001')")) {
-            insert.setObject(1, lead);
-            insert.executeUpdate();
-        }
-        String parent = newSid("CA");
-        String child = newSid("CA");
-        twilio.post(TwilioFake.VOICE_PATH, voice(parent, "+15557770001", lead.toString())).then().statusCode(200)
-                .body(containsString("<Number statusCallback=\"http://localhost:8081/api/calling/webhook#rc=3&amp;rp=ct,rt,5xx\""));
+    void aSignedCallLifecycleContactsTheLead() {
+        BrowserCall c = BrowserCall.to(sql.insertLead("new", LEAD_PHONE), LEAD_PHONE, Outcome.COMPLETED);
+        // The artifact was started with the test port, and knows itself by it.
+        twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200)
+                .body(containsString("<Number statusCallback=\"" + twilio.publicBaseUrl()
+                        + "/api/calling/webhook#rc=3&amp;rp=ct,rt,5xx\""));
 
-        OffsetDateTime t0 = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).minusMinutes(2);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "initiated", 0, t0, null)).then().statusCode(204);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "ringing", 1, t0.plusSeconds(1), null)).then().statusCode(204);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "in-progress", 2, t0.plusSeconds(5), null)).then().statusCode(204);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "completed", 3, t0.plusSeconds(65), 60)).then().statusCode(204);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialAction(parent, child, "completed", 60)).then().statusCode(200)
-                .body(containsString("<Hangup"));
-        twilio.post(TwilioFake.RECORDING_PATH, recording(parent, newSid("RE"), 58)).then().statusCode(204);
+        twilio.playTheDial(c);
+        twilio.post(TwilioFake.RECORDING_PATH, c.recording()).then().statusCode(204);
 
-        given().get("/api/calls/" + parent).then().statusCode(200)
-                .body("status", equalTo("completed")).body("durationSeconds", equalTo(60)).body("events", hasSize(7));
-        given().get("/api/leads/" + lead + "/activities").then().statusCode(200)
+        given().get("/api/calls/" + c.parentSid()).then().statusCode(200)
+                .body("status", equalTo("completed")).body("durationSeconds", equalTo(BrowserCall.TALK_SECONDS))
+                .body("events", hasSize(7));
+        given().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
                 .body("$", hasSize(1)).body("[0].status", equalTo("completed"));
-        try (Connection db = PostgresTestResource.connect();
-             PreparedStatement query = db.prepareStatement("SELECT status, last_contacted_at FROM leads WHERE id = ?")) {
-            query.setObject(1, lead);
-            try (ResultSet rs = query.executeQuery()) {
-                assertThat(rs.next()).isTrue();
-                assertThat(rs.getString("status")).isEqualTo("contacted");
-                assertThat(rs.getObject("last_contacted_at", OffsetDateTime.class)).isEqualTo(t0.plusSeconds(65));
-            }
-        }
+        Row lead = sql.lead(c.leadId());
+        assertThat(lead.getString("status")).isEqualTo("contacted");
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
     }
 
     @Test

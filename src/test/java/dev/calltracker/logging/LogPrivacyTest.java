@@ -22,6 +22,8 @@ class LogPrivacyTest {
     static final Pattern FULL_PHONE_NUMBER =
             Pattern.compile("(?<![A-Za-z0-9*])(\\+\\d{10,15}|1555\\d{7})(?![A-Za-z0-9])");
 
+    final TwilioFake twilio = TwilioFake.forTests();
+
     @Test
     void masksNumbersKeepingSidsAndTimesReadable() {
         assertThat(PhoneNumberMaskingFilter.mask("dialing +15551230000 for CA0123456789abcdef0123456789abcdef"))
@@ -33,7 +35,6 @@ class LogPrivacyTest {
     @Test
     void theServiceLogHoldsNoFullPhoneNumberTokenOrAuthHeader() throws Exception {
         Logger.getLogger(LogPrivacyTest.class).infof("a log line naming %s and +15551239999", "+15551230000");
-        TwilioFake twilio = TwilioFake.forTests();
         // Requests that make the service log: refusals, a forged signature, a wrong admin token.
         twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+447700900123", null));
         RestAssured.given().contentType("application/x-www-form-urlencoded").header("X-Twilio-Signature", "forged")

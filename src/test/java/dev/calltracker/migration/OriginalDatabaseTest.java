@@ -1,7 +1,5 @@
 package dev.calltracker.migration;
 
-import static dev.calltracker.testing.TwilioFake.dialAction;
-import static dev.calltracker.testing.TwilioFake.dialedStatus;
 import static dev.calltracker.testing.TwilioFake.newSid;
 import static dev.calltracker.testing.TwilioFake.voice;
 import static io.restassured.RestAssured.given;
@@ -9,19 +7,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.calltracker.reconcile.StuckCallReconciler;
+import dev.calltracker.testing.BrowserCall;
+import dev.calltracker.testing.BrowserCall.Outcome;
 import dev.calltracker.testing.PostgresTestResource;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -73,8 +71,6 @@ class OriginalDatabaseTest {
     }
 
     @Inject
-    Pool pool;
-    @Inject
     StuckCallReconciler reconciler;
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -83,11 +79,11 @@ class OriginalDatabaseTest {
     @ConfigProperty(name = "quarkus.datasource.password")
     String password;
 
-    TestSql sql;
+    final TestSql sql = TestSql.forTests();
+    final TwilioFake twilio = TwilioFake.forTests();
 
     @BeforeEach
     void setUp() {
-        sql = new TestSql(pool);
         // The start-up run is asynchronous: wait until it has decided the day-old stuck call.
         await().atMost(Duration.ofSeconds(60))
                 .until(() -> "completed".equals(callRow(3).getString("status")));
@@ -171,24 +167,17 @@ class OriginalDatabaseTest {
 
     @Test
     void aNewCallThroughTheWebhooksUpdatesItsLeadOnceInJava() {
-        TwilioFake twilio = TwilioFake.forTests();
-        String parent = newSid("CA");
-        String child = newSid("CA");
-        twilio.post(TwilioFake.VOICE_PATH, voice(parent, "+15551110001", NEW_LEAD.toString())).then().statusCode(200)
+        BrowserCall c = BrowserCall.to(NEW_LEAD, "+15551110001", Outcome.COMPLETED,
+                OffsetDateTime.now(ZoneOffset.UTC).minusHours(1));
+        twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("<Number"));
-        OffsetDateTime t0 = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS).minusHours(1);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "ringing", 1, t0, null)).then().statusCode(204);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "in-progress", 2, t0.plusSeconds(5), null))
-                .then().statusCode(204);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "completed", 3, t0.plusSeconds(65), 60))
-                .then().statusCode(204);
-        twilio.post(TwilioFake.WEBHOOK_PATH, dialAction(parent, child, "completed", 60)).then().statusCode(200);
+        twilio.playTheDial(c);
 
         Row lead = sql.lead(NEW_LEAD);
         assertThat(lead.getString("status")).isEqualTo("contacted");
         // The old trigger would have written now(); only Java's update with Twilio's time is there.
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(t0.plusSeconds(65));
-        assertThat(sql.count("SELECT count(*) FROM lead_activities WHERE lead_id = $1", NEW_LEAD)).isEqualTo(1);
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
+        assertThat(sql.activitiesOf(NEW_LEAD)).isEqualTo(1);
 
         // A lead whose phone the CRM stored in national format can still be called.
         twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+15551110003", QUALIFIED_LEAD.toString()))

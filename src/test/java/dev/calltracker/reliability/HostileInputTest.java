@@ -12,10 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioApiTestResource;
 import dev.calltracker.testing.TwilioFake;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -46,9 +49,11 @@ class HostileInputTest {
             "line\r\nX-Injected: 1",
             "x".repeat(5000));
 
-    @Inject
-    Pool pool;
+    /** The service's own address, for requests Twilio would never send. */
+    @TestHTTPResource
+    URI service;
 
+    final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
     final List<String> failures = new ArrayList<>();
     int tried;
@@ -70,16 +75,15 @@ class HostileInputTest {
     static final Set<Integer> BAD_REQUEST = Set.of(400);
     static final Set<Integer> REFUSING_TWIML = Set.of(200);
 
-    static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     /** A raw body, byte for byte, with the given content type (RestAssured would re-encode it). */
-    static Answer raw(String path, String contentType, byte[] body) {
+    Answer raw(String path, String contentType, byte[] body) {
         try {
-            var response = HTTP.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://localhost:8081" + path))
+            var response = HTTP.send(HttpRequest.newBuilder(service.resolve(path))
                     .header("Content-Type", contentType).header("X-Twilio-Signature", "x")
-                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                    java.net.http.HttpResponse.BodyHandlers.ofString());
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
             return new Answer(response.statusCode(), response.body());
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -88,9 +92,8 @@ class HostileInputTest {
 
     @Test
     void everyHostileRequestIsRefusedAndWritesNothing() {
-        TestSql sql = new TestSql(pool);
         UUID lead = sql.insertLead("new", "+15558880000");
-        String snapshotBefore = snapshot(sql);
+        String snapshotBefore = snapshot();
 
         List<Case> cases = new ArrayList<>();
         String parent = newSid("CA");
@@ -111,7 +114,7 @@ class HostileInputTest {
             cases.add(new Case(label + " forged signature", () -> Answer.of(given().contentType(form())
                     .header("X-Twilio-Signature", "AAAAAAAAAAAAAAAAAAAAAAAAAAA=").formParams(params).post(path)), FORBIDDEN));
             cases.add(new Case(label + " signed with another token",
-                    () -> Answer.of(new TwilioFake("http://localhost:8081", "old-rotated-token").post(path, params)), FORBIDDEN));
+                    () -> Answer.of(twilio.withAuthToken("old-rotated-token").post(path, params)), FORBIDDEN));
             for (String field : params.keySet()) {
                 Map<String, String> altered = new LinkedHashMap<>(params);
                 altered.put(field, params.get(field) + "0");
@@ -203,7 +206,7 @@ class HostileInputTest {
 
         System.out.printf("Hostile input: %d requests tried, %d not refused%n", tried, failures.size());
         assertThat(failures).as("hostile requests that were not refused").isEmpty();
-        assertThat(snapshot(sql)).as("the database after the corpus").isEqualTo(snapshotBefore);
+        assertThat(snapshot()).as("the database after the corpus").isEqualTo(snapshotBefore);
     }
 
     private static io.restassured.specification.RequestSpecification withAuth(String auth) {
@@ -221,7 +224,7 @@ class HostileInputTest {
     }
 
     /** Every row of every table the service writes, hashed. */
-    private static String snapshot(TestSql sql) {
+    private String snapshot() {
         StringBuilder all = new StringBuilder();
         for (String table : List.of("leads", "call_recordings", "call_events", "lead_activities")) {
             all.append(table).append('=').append(sql.row("SELECT count(*) || ':' || COALESCE(md5(string_agg(t::text, '|' "

@@ -4,81 +4,82 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.io.UncheckedIOException;
+import java.util.Comparator;
 import java.util.Map;
 
 /**
  * A real PostgreSQL for the tests: an embedded one (zonky) by default, or the server named by
  * {@code TEST_PG_JDBC_URL} / {@code TEST_PG_REACTIVE_URL} (+ {@code TEST_PG_USER} / {@code TEST_PG_PASSWORD}).
+ * The test JVM reaches the database of the service running now through the static methods (one service
+ * runs at a time: Quarkus stops a profile's resources before it starts the next profile's).
  */
 public class PostgresTestResource implements QuarkusTestResourceLifecycleManager {
 
     /** Init arg: a classpath SQL file loaded into a fresh database before the service starts. */
     public static final String FIXTURE = "fixture";
+    /**
+     * Init arg: {@code "true"} gives the service a fresh, empty database of its own, for a test class whose
+     * subject works on whole tables (the reconciler claims every stuck call it finds).
+     */
+    public static final String OWN_DATABASE = "own-database";
 
-    /** The embedded server of the main test database, for tests that stop and restart it (outage tests). */
-    private static volatile EmbeddedPostgres sharedEmbedded;
-    private static volatile Path sharedDataDir;
-    private static volatile int sharedPort;
-    /** How tests outside the service's JVM (the *IT classes) reach the database. */
-    private static volatile String jdbcUrlForTests;
-    private static volatile String userForTests;
-    private static volatile String passwordForTests;
+    /** The resource whose database the running service uses. */
+    private static volatile PostgresTestResource running;
 
-    private EmbeddedPostgres embedded;
-    private Path dataDir;
-    private boolean ownsShared;
     private String fixture;
+    private boolean ownDatabase;
+    private volatile EmbeddedPostgres embedded;
+    private Path dataDir;
+    private int embeddedPort;
+    private String jdbcUrl;
+    private String reactiveUrl;
+    private String user;
+    private String password;
 
     @Override
     public void init(Map<String, String> initArgs) {
         fixture = initArgs.get(FIXTURE);
+        ownDatabase = Boolean.parseBoolean(initArgs.get(OWN_DATABASE));
     }
 
     @Override
     public Map<String, String> start() {
-        String jdbcUrl = System.getenv("TEST_PG_JDBC_URL");
-        String reactiveUrl = System.getenv("TEST_PG_REACTIVE_URL");
-        String user = System.getenv().getOrDefault("TEST_PG_USER", "postgres");
-        String password = System.getenv().getOrDefault("TEST_PG_PASSWORD", "postgres");
+        jdbcUrl = System.getenv("TEST_PG_JDBC_URL");
+        reactiveUrl = System.getenv("TEST_PG_REACTIVE_URL");
+        user = System.getenv().getOrDefault("TEST_PG_USER", "postgres");
+        password = System.getenv().getOrDefault("TEST_PG_PASSWORD", "postgres");
         if (jdbcUrl == null || reactiveUrl == null) {
             try {
                 dataDir = Files.createTempDirectory("calltracker-test-pg");
                 embedded = EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false).start();
-                if (fixture == null) {
-                    ownsShared = true;
-                    sharedEmbedded = embedded;
-                    sharedDataDir = dataDir;
-                    sharedPort = embedded.getPort();
-                }
+                embeddedPort = embedded.getPort();
             } catch (IOException e) {
                 throw new UncheckedIOException("could not start the embedded PostgreSQL", e);
             }
-            jdbcUrl = "jdbc:postgresql://localhost:" + embedded.getPort() + "/postgres";
-            reactiveUrl = "postgresql://localhost:" + embedded.getPort() + "/postgres";
+            jdbcUrl = "jdbc:postgresql://localhost:" + embeddedPort + "/postgres";
+            reactiveUrl = "postgresql://localhost:" + embeddedPort + "/postgres";
             user = "postgres";
             password = "postgres";
         }
-        if (fixture != null) {
-            // A database of its own, so the fixture never meets the schema other tests use.
-            String database = "fixture_" + Long.toHexString(System.nanoTime());
+        if (fixture != null || ownDatabase) {
+            // A database of its own, so neither the fixture nor the class's rows meet the schema other tests use.
+            String database = (fixture != null ? "fixture_" : "own_") + Long.toHexString(System.nanoTime());
             execute(jdbcUrl, user, password, "CREATE DATABASE " + database);
             jdbcUrl = withDatabase(jdbcUrl, database);
             reactiveUrl = withDatabase(reactiveUrl, database);
-            execute(jdbcUrl, user, password, readFixture(fixture));
+            if (fixture != null) {
+                execute(jdbcUrl, user, password, readFixture(fixture));
+            }
         }
-        if (fixture == null) {
-            jdbcUrlForTests = jdbcUrl;
-            userForTests = user;
-            passwordForTests = password;
-        }
+        running = this;
         return Map.of(
                 "quarkus.datasource.jdbc.url", jdbcUrl,
                 "quarkus.datasource.reactive.url", reactiveUrl,
@@ -86,37 +87,51 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
                 "quarkus.datasource.password", password);
     }
 
-    /** A JDBC connection to the main test database, from the test's own JVM. */
+    /** A JDBC connection to the running service's database, from the test's own JVM. */
     public static Connection connect() throws SQLException {
-        return DriverManager.getConnection(jdbcUrlForTests, userForTests, passwordForTests);
+        return DriverManager.getConnection(jdbcUrl(), user(), password());
     }
 
     public static String jdbcUrl() {
-        return jdbcUrlForTests;
+        return current().jdbcUrl;
+    }
+
+    /** The same database for the Vert.x client ({@code postgresql://...}). */
+    public static String reactiveUrl() {
+        return current().reactiveUrl.replaceFirst("^vertx-reactive:", "");
     }
 
     public static String user() {
-        return userForTests;
+        return current().user;
     }
 
     public static String password() {
-        return passwordForTests;
+        return current().password;
     }
 
-    /** Whether the main test database is embedded, so that tests may stop and restart it. */
+    /** Whether the database is embedded, so that tests may stop and restart it. */
     public static boolean canRestartDatabase() {
-        return sharedEmbedded != null;
+        return running != null && running.embedded != null;
     }
 
-    /** Stops the main test database (fast shutdown: clients see their connections dropped). */
+    /** Stops the database (fast shutdown: clients see their connections dropped). */
     public static synchronized void stopDatabase() throws IOException {
-        sharedEmbedded.close();
+        current().embedded.close();
     }
 
-    /** Starts the main test database again on the same port with the same data. */
+    /** Starts the database again on the same port with the same data. */
     public static synchronized void startDatabase() throws IOException {
-        sharedEmbedded = EmbeddedPostgres.builder().setDataDirectory(sharedDataDir).setCleanDataDirectory(false)
-                .setPort(sharedPort).start();
+        PostgresTestResource resource = current();
+        resource.embedded = EmbeddedPostgres.builder().setDataDirectory(resource.dataDir).setCleanDataDirectory(false)
+                .setPort(resource.embeddedPort).start();
+    }
+
+    private static PostgresTestResource current() {
+        PostgresTestResource resource = running;
+        if (resource == null) {
+            throw new IllegalStateException("no test database is running: is the test a @QuarkusTest or a @QuarkusIntegrationTest?");
+        }
+        return resource;
     }
 
     static String withDatabase(String url, String database) {
@@ -147,15 +162,15 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
 
     @Override
     public void stop() {
-        // The shared server may have been restarted by an outage test: close the instance running now.
-        EmbeddedPostgres running = embedded != null && ownsShared ? sharedEmbedded : embedded;
-        if (running != null) {
+        if (running == this) {
+            running = null;
+        }
+        // An outage test may have restarted the server: the field holds the instance running now.
+        if (embedded != null) {
             try {
-                running.close();
-                if (dataDir != null) {
-                    try (var files = Files.walk(dataDir)) {
-                        files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-                    }
+                embedded.close();
+                try (var files = Files.walk(dataDir)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

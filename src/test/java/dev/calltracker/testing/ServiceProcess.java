@@ -2,6 +2,8 @@ package dev.calltracker.testing;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,11 +13,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The packaged service as a separate process (the native binary when {@code native.image.path} points
  * at one, else the fast-jar), for tests that signal or kill it. Uses the test profile's settings and the
- * main test database.
+ * database {@link PostgresTestResource} started.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -27,6 +32,15 @@ public final class ServiceProcess implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.log = log;
+    }
+
+    /**
+     * Starts the service on a free port, on the test database, with the given extra properties
+     * ({@code name=value}); returns once it is ready.
+     */
+    public static ServiceProcess start(String... extraProperties) throws IOException, InterruptedException {
+        return start(freePort(), PostgresTestResource.jdbcUrl(), PostgresTestResource.user(), PostgresTestResource.password(),
+                extraProperties);
     }
 
     public static ServiceProcess start(int port, String jdbcUrl, String user, String password, String... extraProperties)
@@ -68,6 +82,11 @@ public final class ServiceProcess implements AutoCloseable {
         return "http://localhost:" + port;
     }
 
+    /** Twilio, playing against this process. */
+    public TwilioFake twilio() {
+        return new TwilioFake(baseUrl(), TwilioFake.TEST_AUTH_TOKEN);
+    }
+
     public int readinessStatus() {
         try {
             return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(baseUrl() + "/q/health/ready"))
@@ -80,18 +99,25 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private void awaitReady(Duration timeout) throws InterruptedException, IOException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("the service exited at start-up:\n" + output());
-            }
-            if (readinessStatus() == 200) {
-                return;
-            }
-            Thread.sleep(200);
+    private void awaitReady(Duration timeout) throws IOException {
+        try {
+            Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the service exited at start-up:\n" + output());
+                }
+                return readinessStatus() == 200;
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new IllegalStateException("the service did not become ready:\n" + output());
         }
-        throw new IllegalStateException("the service did not become ready:\n" + output());
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** SIGTERM, as Kubernetes sends it. */
@@ -105,7 +131,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     public boolean awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public boolean isAlive() {

@@ -1,10 +1,18 @@
 package dev.calltracker.testing;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 
 import io.restassured.response.Response;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -13,13 +21,15 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Plays Twilio against the service under test: form-encoded, signed requests exactly as Twilio sends
  * them. Signs with its own small implementation of the algorithm (not the service's code), so a bug in
- * the service's validator cannot hide itself.
+ * the service's validator cannot hide itself. Requests go to the public base URL, as Twilio sends them.
  */
 public final class TwilioFake {
 
@@ -29,6 +39,7 @@ public final class TwilioFake {
     public static final String WEBHOOK_PATH = "/api/calling/webhook";
     public static final String RECORDING_PATH = "/api/calling/recording";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final String publicBaseUrl;
     private final String authToken;
@@ -38,9 +49,22 @@ public final class TwilioFake {
         this.authToken = authToken;
     }
 
-    /** The fake for the test profile's configuration. */
+    /**
+     * The fake for the service under test, signing for the public base URL of the test profile's
+     * configuration ({@code calling.public-base-url}: the test port, see application.properties).
+     */
     public static TwilioFake forTests() {
-        return new TwilioFake("http://localhost:8081", TEST_AUTH_TOKEN);
+        return new TwilioFake(ConfigProvider.getConfig().getValue("calling.public-base-url", String.class), TEST_AUTH_TOKEN);
+    }
+
+    /** The same service, signed with another token (a stale or stolen one). */
+    public TwilioFake withAuthToken(String otherToken) {
+        return new TwilioFake(publicBaseUrl, otherToken);
+    }
+
+    /** The URL Twilio knows the service by; the TwiML the service answers points there. */
+    public String publicBaseUrl() {
+        return publicBaseUrl;
     }
 
     public static String newSid(String kind) {
@@ -68,6 +92,7 @@ public final class TwilioFake {
     /** POSTs a signed form to the service. */
     public Response post(String path, Map<String, String> params) {
         return given()
+                .baseUri(publicBaseUrl).port(-1)
                 .urlEncodingEnabled(true)
                 .contentType("application/x-www-form-urlencoded; charset=UTF-8")
                 .header("X-Twilio-Signature", sign(path, params))
@@ -75,28 +100,41 @@ public final class TwilioFake {
                 .post(path);
     }
 
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    /**
+     * Plays the dial of a call whose voice request was answered: the dialed leg's status callbacks, each
+     * answered 204, then the action request, answered with TwiML that hangs up.
+     */
+    public void playTheDial(BrowserCall call) {
+        for (Map<String, String> callback : call.dialedLeg()) {
+            post(WEBHOOK_PATH, callback).then().statusCode(204);
+        }
+        post(WEBHOOK_PATH, call.action()).then().statusCode(200).body(containsString("<Hangup"));
+    }
 
-    /** POSTs a signed form with the JDK's client (cheap to use from many threads); returns the status. */
+    /** POSTs a signed form with the JDK's client (cheap to use from many threads); returns the status, -1 without one. */
     public int send(String path, Map<String, String> params) {
         String body = params.entrySet().stream()
-                .map(e -> java.net.URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + java.net.URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(java.util.stream.Collectors.joining("&"));
-        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(publicBaseUrl + path))
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        HttpRequest request = HttpRequest.newBuilder(URI.create(publicBaseUrl + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Twilio-Signature", sign(path, params))
-                .timeout(java.time.Duration.ofSeconds(30))
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         try {
-            return HTTP.send(request, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (java.io.IOException e) {
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
         }
+    }
+
+    /** Sends one of Twilio's requests to the endpoint it belongs to ({@link #pathOf}); returns the status. */
+    public int send(Map<String, String> request) {
+        return send(pathOf(request), request);
     }
 
     /** The path a callback goes to: recording callbacks have their own endpoint. */

@@ -11,14 +11,11 @@ import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.inject.Inject;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.UUID;
 import javax.xml.parsers.DocumentBuilderFactory;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -26,19 +23,12 @@ import org.w3c.dom.Element;
 @QuarkusTest
 class VoiceWebhookTest {
 
-    static final String BASE = "http://localhost:8081";
     static final String FRAGMENT = "#rc=3&rp=ct,rt,5xx";
 
-    @Inject
-    Pool pool;
-
-    TestSql sql;
+    final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
-
-    @BeforeEach
-    void setUp() {
-        sql = new TestSql(pool);
-    }
+    /** Where the TwiML sends Twilio: the public base URL. */
+    final String base = twilio.publicBaseUrl();
 
     static Document xml(Response response) throws Exception {
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
@@ -48,8 +38,7 @@ class VoiceWebhookTest {
     }
 
     long callsNamed(String sid) {
-        return sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = $1", sid)
-                + sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1", sid);
+        return sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = $1", sid) + sql.eventsOf(sid);
     }
 
     @Test
@@ -65,9 +54,9 @@ class VoiceWebhookTest {
         assertThat(dial.getAttribute("record")).isEqualTo("record-from-answer");
         assertThat(dial.getAttribute("answerOnBridge")).isEqualTo("true");
         assertThat(dial.getAttribute("timeLimit")).isEqualTo("14400");
-        assertThat(dial.getAttribute("action")).isEqualTo(BASE + "/api/calling/webhook" + FRAGMENT);
+        assertThat(dial.getAttribute("action")).isEqualTo(base + "/api/calling/webhook" + FRAGMENT);
         assertThat(dial.getAttribute("method")).isEqualTo("POST");
-        assertThat(dial.getAttribute("recordingStatusCallback")).isEqualTo(BASE + "/api/calling/recording" + FRAGMENT);
+        assertThat(dial.getAttribute("recordingStatusCallback")).isEqualTo(base + "/api/calling/recording" + FRAGMENT);
         assertThat(dial.getAttribute("recordingStatusCallbackEvent")).isEqualTo("completed");
         assertThat(dial.getAttribute("recordingStatusCallbackMethod")).isEqualTo("POST");
         assertThat(dial.hasAttribute("statusCallback")).as("Twilio ignores statusCallback on <Dial>").isFalse();
@@ -76,7 +65,7 @@ class VoiceWebhookTest {
 
         Element number = (Element) dial.getElementsByTagName("Number").item(0);
         assertThat(number.getTextContent()).isEqualTo("+15551230001");
-        assertThat(number.getAttribute("statusCallback")).isEqualTo(BASE + "/api/calling/webhook" + FRAGMENT);
+        assertThat(number.getAttribute("statusCallback")).isEqualTo(base + "/api/calling/webhook" + FRAGMENT);
         assertThat(number.getAttribute("statusCallbackEvent")).isEqualTo("initiated ringing answered completed");
         assertThat(number.getAttribute("statusCallbackMethod")).isEqualTo("POST");
 
@@ -85,7 +74,7 @@ class VoiceWebhookTest {
         assertThat(call.getUUID("lead_id")).isEqualTo(lead);
         assertThat(call.getString("to_number")).isEqualTo("+15551230001");
         assertThat(call.getString("caller")).isEqualTo("client:agent-1");
-        assertThat(sql.count("SELECT count(*) FROM lead_activities WHERE lead_id = $1", lead)).isEqualTo(1);
+        assertThat(sql.activitiesOf(lead)).isEqualTo(1);
     }
 
     @Test
@@ -95,7 +84,7 @@ class VoiceWebhookTest {
         twilio.post(TwilioFake.VOICE_PATH, voice(sid, "+15551230002", null)).then().statusCode(200)
                 .body(containsString("<Number"));
         assertThat(sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = $1", sid)).isEqualTo(1);
-        assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1", sid)).isEqualTo(1);
+        assertThat(sql.eventsOf(sid)).isEqualTo(1);
     }
 
     @Test
@@ -137,7 +126,7 @@ class VoiceWebhookTest {
         given().contentType("application/x-www-form-urlencoded").formParams(params).post(TwilioFake.VOICE_PATH)
                 .then().statusCode(403);
         // Signed by someone with another token.
-        new TwilioFake(BASE, "another-token").post(TwilioFake.VOICE_PATH, params).then().statusCode(403);
+        twilio.withAuthToken("another-token").post(TwilioFake.VOICE_PATH, params).then().statusCode(403);
         // Signed for another URL (a replay against another endpoint).
         String signature = twilio.sign(TwilioFake.WEBHOOK_PATH, params);
         given().contentType("application/x-www-form-urlencoded").header("X-Twilio-Signature", signature)

@@ -1,0 +1,76 @@
+package dev.calltracker.testing;
+
+import dev.calltracker.testing.BrowserCall.Outcome;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.function.IntFunction;
+
+/** Many browser calls at once, to leads of their own, and the orders a storm delivers their requests in. */
+public final class CallStorm {
+
+    /** The share of requests Twilio delivers twice (a retry after a slow answer). */
+    public static final double REDELIVERED = 0.20;
+
+    private CallStorm() {
+    }
+
+    /** Every outcome in turn, so that each is played as often as the others. */
+    public static IntFunction<Outcome> everyOutcomeInTurn() {
+        return i -> Outcome.values()[i % Outcome.values().length];
+    }
+
+    public static IntFunction<Outcome> randomOutcomes(Random random) {
+        return i -> Outcome.values()[random.nextInt(Outcome.values().length)];
+    }
+
+    /**
+     * {@code n} calls dialed an hour ago, a second apart, each to a new lead of its own whose phone is
+     * {@code phonePrefix} followed by four digits.
+     */
+    public static List<BrowserCall> callsToNewLeads(TestSql sql, int n, String phonePrefix, IntFunction<Outcome> outcomeOfCall) {
+        OffsetDateTime base = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+        List<BrowserCall> calls = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String phone = phonePrefix + "%04d".formatted(i);
+            UUID lead = sql.insertLead("new", phone);
+            calls.add(BrowserCall.to(lead, phone, outcomeOfCall.apply(i), base.plusSeconds(i)));
+        }
+        return calls;
+    }
+
+    /**
+     * Every request of every call, {@link #REDELIVERED} of them twice, all shuffled together: even the voice
+     * request may arrive after the call's callbacks (Twilio would not do that for a first delivery, but a slow
+     * first attempt and its retry can cross).
+     */
+    public static List<Map<String, String>> allShuffled(List<BrowserCall> calls, Random random) {
+        List<Map<String, String>> all = new ArrayList<>();
+        for (BrowserCall c : calls) {
+            all.addAll(c.requests());
+            c.requests().stream().filter(r -> random.nextDouble() < REDELIVERED).forEach(all::add);
+        }
+        Collections.shuffle(all, random);
+        return all;
+    }
+
+    /** Voice requests first (Twilio dials only after them), then everything else shuffled, {@link #REDELIVERED} twice. */
+    public static List<Map<String, String>> voiceFirstThenShuffled(List<BrowserCall> calls, Random random) {
+        List<Map<String, String>> first = new ArrayList<>();
+        List<Map<String, String>> rest = new ArrayList<>();
+        for (BrowserCall c : calls) {
+            first.add(c.voice());
+            rest.addAll(c.requests().subList(1, c.requests().size()));
+            c.requests().stream().filter(r -> random.nextDouble() < REDELIVERED).forEach(rest::add);
+        }
+        Collections.shuffle(first, random);
+        Collections.shuffle(rest, random);
+        first.addAll(rest);
+        return first;
+    }
+}

@@ -1,0 +1,24 @@
+package dev.calltracker.testing;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A test profile that gives a test class a fresh database of its own (with the fake Twilio API as usual),
+ * for classes whose subject works on whole tables and so would meet the rows other classes leave behind.
+ * Each class declares its own subclass: Quarkus restarts, with new resources, for each profile class.
+ */
+public abstract class DatabaseOfItsOwn implements QuarkusTestProfile {
+
+    @Override
+    public List<TestResourceEntry> testResources() {
+        return List.of(new TestResourceEntry(PostgresTestResource.class, Map.of(PostgresTestResource.OWN_DATABASE, "true")),
+                new TestResourceEntry(TwilioApiTestResource.class));
+    }
+
+    @Override
+    public boolean disableGlobalTestResources() {
+        return true;
+    }
+}
