@@ -75,8 +75,7 @@ class PackagedServiceIT {
             s.execute("CREATE DATABASE " + database);
         }
         jdbcUrl = PostgresTestResource.jdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + database + "$1");
-        int port = 8094;
-        service = ServiceProcess.start(port, jdbcUrl, PostgresTestResource.user(), PostgresTestResource.password(),
+        service = ServiceProcess.start(ServiceProcess.freePort(), jdbcUrl, PostgresTestResource.user(), PostgresTestResource.password(),
                 "admin.token=" + ADMIN_TOKEN,
                 "twilio.account-sid=" + TwilioFake.ACCOUNT_SID,
                 "twilio.api-base-url=https://localhost:" + twilioApi.httpsPort(),
