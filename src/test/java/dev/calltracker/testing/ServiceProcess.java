@@ -22,17 +22,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * at one, else the fast-jar), for tests that signal or kill it. Uses the test profile's settings and the
  * database {@link PostgresTestResource} started.
  */
-public final class ServiceProcess implements AutoCloseable {
-
-    private final Process process;
-    private final int port;
-    private final Path log;
-
-    private ServiceProcess(Process process, int port, Path log) {
-        this.process = process;
-        this.port = port;
-        this.log = log;
-    }
+public record ServiceProcess(Process process, int port, Path log) implements AutoCloseable {
 
     /**
      * Starts the service on a free port, on the test database, with the given extra properties
