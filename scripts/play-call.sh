@@ -6,7 +6,8 @@
 #   scripts/play-call.sh          # defaults match the dev profile
 #
 # Environment: BASE_URL (default http://localhost:8080), TWILIO_AUTH_TOKEN (default: the dev token),
-# LEAD_ID and TO (default: the demo lead that dev mode creates). Needs bash, curl, openssl.
+# LEAD_ID and TO (default: the demo lead that dev mode creates), CRM_JWT (default: a CRM user's token signed
+# with the dev key scripts/dev-jwt-private.pem, which only dev mode and the demo accept). Needs bash, curl, openssl.
 set -euo pipefail
 
 BASE_URL=${BASE_URL:-http://localhost:8080}
@@ -58,8 +59,20 @@ post /api/calling/recording "AccountSid=$ACCOUNT" "CallSid=$PARENT" "RecordingSt
 post /api/calling/webhook "AccountSid=$ACCOUNT" "CallSid=$PARENT" "CallStatus=completed" "CallDuration=50" \
   "Timestamp=$(rfc2822 $((NOW + 49)))"
 
+# A CRM user's token as the dev profile expects it (RS256, issuer call-tracker-dev, audience authenticated).
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+dev_jwt() {
+  local header payload
+  header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"iss":"call-tracker-dev","aud":"authenticated","sub":"agent-demo","role":"authenticated","iat":%s,"exp":%s}' \
+    "$NOW" $((NOW + 600)) | b64url)
+  printf '%s.%s.%s' "$header" "$payload" \
+    "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$(dirname "$0")/dev-jwt-private.pem" -binary | b64url)"
+}
+CRM_JWT=${CRM_JWT:-$(dev_jwt)}
+
 pretty() { if command -v python3 >/dev/null; then python3 -m json.tool; else cat; echo; fi; }
 echo; echo "== GET /api/calls/$PARENT"
-curl -s "$BASE_URL/api/calls/$PARENT" | pretty
+curl -s -H "Authorization: Bearer $CRM_JWT" "$BASE_URL/api/calls/$PARENT" | pretty
 echo; echo "== GET /api/leads/$LEAD_ID/activities"
-curl -s "$BASE_URL/api/leads/$LEAD_ID/activities" | pretty
+curl -s -H "Authorization: Bearer $CRM_JWT" "$BASE_URL/api/leads/$LEAD_ID/activities" | pretty

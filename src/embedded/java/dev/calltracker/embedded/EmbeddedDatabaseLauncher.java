@@ -1,17 +1,21 @@
 package dev.calltracker.embedded;
 
+import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Zero-configuration local runs: when no datasource URL is given (environment or {@code -D}), start an
+ * Zero-configuration local runs: when no datasource URL is given (environment or {@code -D}), dev mode
+ * ({@code ./mvnw quarkus:dev}) and an explicit demo ({@code CALLTRACKER_DEMO=true} or {@code --demo}) start an
  * embedded PostgreSQL whose data lives in {@code .data/postgres} (git-ignored, outside {@code target/} so
- * {@code mvn clean} never deletes a running server's files) and point the service at it.
+ * {@code mvn clean} never deletes a running server's files) and point the service at it. A jar started
+ * with no configuration otherwise exits, naming what to set: the demo values are public.
  *
  * <p>This class lives in {@code src/embedded/java}, compiled only by the default Maven profile: the
  * production and native artifacts ({@code -Dprod}, {@code -Dnative}) have neither it nor zonky, and
@@ -22,17 +26,37 @@ public class EmbeddedDatabaseLauncher {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedDatabaseLauncher.class);
 
-    /** Local defaults for settings production must provide; the same values the dev profile uses. */
-    private static final Map<String, String[]> LOCAL_DEFAULTS = Map.of(
+    /**
+     * Demo values for settings production must provide; the same values the dev profile uses. They are public
+     * (this file), so only dev mode and an explicit demo opt-in ever use them.
+     */
+    private static final Map<String, String[]> DEMO_DEFAULTS = Map.of(
             "calling.public-base-url", new String[] {"CALLING_PUBLIC_BASE_URL", "http://localhost:8080"},
             "calling.caller-id", new String[] {"CALLING_CALLER_ID", "+15005550006"},
-            "twilio.auth-token", new String[] {"TWILIO_AUTH_TOKEN", "dev-auth-token-not-a-secret"});
+            "twilio.auth-token", new String[] {"TWILIO_AUTH_TOKEN", "dev-auth-token-not-a-secret"},
+            "mp.jwt.verify.publickey.location", new String[] {"MP_JWT_VERIFY_PUBLICKEY_LOCATION", "dev/jwt-public.pem"},
+            "mp.jwt.verify.issuer", new String[] {"MP_JWT_VERIFY_ISSUER", "call-tracker-dev"},
+            "mp.jwt.verify.audiences", new String[] {"MP_JWT_VERIFY_AUDIENCES", "authenticated"});
 
     public static void main(String... args) throws Exception {
         if (isSet("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL")
                 || isSet("quarkus.datasource.reactive.url", "QUARKUS_DATASOURCE_REACTIVE_URL")) {
             Quarkus.run(args);
             return;
+        }
+        boolean devMode = LaunchMode.current() == LaunchMode.DEVELOPMENT;
+        if (!devMode && !demoRequested(args)) {
+            System.err.println("call-tracker cannot start: it is not configured. Set QUARKUS_DATASOURCE_JDBC_URL, "
+                    + "QUARKUS_DATASOURCE_REACTIVE_URL, QUARKUS_DATASOURCE_USERNAME, QUARKUS_DATASOURCE_PASSWORD, "
+                    + "CALLING_PUBLIC_BASE_URL, CALLING_CALLER_ID and TWILIO_AUTH_TOKEN (README, \"Configuration\"). "
+                    + "For a local demo with an embedded database and public demo credentials: CALLTRACKER_DEMO=true "
+                    + "or --demo.");
+            System.exit(1);
+        }
+        if (!devMode) {
+            LOG.warn("DEMO MODE (CALLTRACKER_DEMO / --demo): embedded database and PUBLIC demo credentials "
+                    + "(Twilio token, JWT key, both in the repository). Anyone can sign requests for this instance. "
+                    + "Never expose it.");
         }
         Path dataDir = Path.of(System.getProperty("calltracker.embedded-db.dir",
                 System.getenv().getOrDefault("CALLTRACKER_EMBEDDED_DB_DIR", ".data/postgres")));
@@ -47,18 +71,19 @@ public class EmbeddedDatabaseLauncher {
             System.setProperty("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres");
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
-            // `java -jar` runs the prod profile, which requires these settings. A local run gets the dev
-            // values for the prod profile only (the "%prod." prefix), so that in `quarkus:dev` the dev
-            // profile's own values (which a developer may have changed) still win.
-            LOCAL_DEFAULTS.forEach((property, envAndValue) -> {
+            // A demo jar runs the prod profile, which requires these settings: it gets the demo values for the
+            // prod profile only (the "%prod." prefix), so that in dev mode the dev profile's own values win.
+            DEMO_DEFAULTS.forEach((property, envAndValue) -> {
                 if (!isSet(property, envAndValue[0])) {
                     System.setProperty("%prod." + property, envAndValue[1]);
                 }
             });
-            LOG.info("Local run: settings production must provide (CALLING_PUBLIC_BASE_URL, CALLING_CALLER_ID, "
-                    + "TWILIO_AUTH_TOKEN) fall back to the dev values when not set");
             Quarkus.run(args);
         }
+    }
+
+    private static boolean demoRequested(String... args) {
+        return "true".equalsIgnoreCase(System.getenv("CALLTRACKER_DEMO")) || Arrays.asList(args).contains("--demo");
     }
 
     private static boolean isSet(String property, String env) {

@@ -2,6 +2,7 @@ package dev.calltracker.admin;
 
 import dev.calltracker.reconcile.ReconcileReport;
 import dev.calltracker.reconcile.StuckCallReconciler;
+import dev.calltracker.security.NoStore;
 import dev.calltracker.security.OperatorEndpoints;
 import dev.calltracker.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.MediaType;
 /** Operator actions. */
 @Path(OperatorEndpoints.ADMIN)
 @RolesAllowed(Roles.OPERATOR)
+@NoStore
 public class AdminResource {
 
     private final StuckCallReconciler reconciler;

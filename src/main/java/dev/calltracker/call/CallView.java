@@ -22,6 +22,12 @@ public record CallView(UUID id, String callSid, String dialedCallSid, UUID leadI
                         Map<String, Object> params) {
     }
 
+    /** The call as a CRM user sees it: the events without the raw parameters Twilio sent (operator material). */
+    public CallView withoutTwilioParameters() {
+        return withEvents(events.stream().map(e -> new Event(e.id(), e.kind(), e.legSid(), e.status(), e.sequenceNumber(),
+                e.twilioTimestamp(), e.receivedAt(), e.source(), Map.of())).toList());
+    }
+
     public CallView withEvents(List<Event> history) {
         return new CallView(id, callSid, dialedCallSid, leadId, toNumber, caller, status, resolution, durationSeconds,
                 createdAt, answeredAt, endedAt, endedAtEstimated, parentEndedAt, recordingSid, recordingUrl,

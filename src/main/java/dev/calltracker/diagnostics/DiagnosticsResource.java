@@ -5,6 +5,7 @@ import dev.calltracker.diagnostics.DiagnosticsRepository.ReconcilerDecision;
 import dev.calltracker.diagnostics.DiagnosticsRepository.UncontactedLead;
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.http.RequestRejected;
+import dev.calltracker.security.NoStore;
 import dev.calltracker.security.OperatorEndpoints;
 import dev.calltracker.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -27,6 +28,7 @@ import java.util.Map;
 @Path(OperatorEndpoints.DIAGNOSTICS)
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.OPERATOR)
+@NoStore
 public class DiagnosticsResource {
 
     private static final int MAX_LIMIT = 1000;

@@ -2,6 +2,7 @@ package dev.calltracker.http;
 
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestRejected;
+import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -37,10 +38,14 @@ public class ProblemMappers {
         return json(new Problem(e.status(), e.getMessage(), e.field()));
     }
 
-    /** No credentials, or none that an endpoint's {@code @RolesAllowed} accepts from an anonymous caller. */
-    @ServerExceptionMapper
-    public Response unauthenticated(UnauthorizedException e) {
-        return Response.fromResponse(json(Problem.of(401, "missing or wrong bearer token")))
+    /**
+     * No credentials, or credentials that do not verify (an expired, forged or foreign token): the same answer,
+     * whether or not what was asked for exists.
+     */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(Exception e) {
+        LOG.debugf("Unauthenticated: %s", e);
+        return Response.fromResponse(json(Problem.of(401, "missing or invalid bearer token")))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 

@@ -2,7 +2,10 @@ package dev.calltracker.lead;
 
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.http.RequestRejected;
+import dev.calltracker.security.NoStore;
+import dev.calltracker.security.Roles;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,6 +17,8 @@ import java.util.UUID;
 
 /** The lead's timeline, newest first: what the CRM's lead page shows. */
 @Path("/api/leads/{id}/activities")
+@RolesAllowed({Roles.CRM_USER, Roles.OPERATOR})
+@NoStore
 public class LeadActivityResource {
 
     private static final int MAX_LIMIT = 500;

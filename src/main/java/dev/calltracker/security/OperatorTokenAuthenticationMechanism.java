@@ -49,6 +49,12 @@ public class OperatorTokenAuthenticationMechanism implements HttpAuthenticationM
         return MessageDigest.isEqual(token, given) ? Uni.createFrom().item(operator) : Uni.createFrom().nullItem();
     }
 
+    /** Before the JWT mechanism: the admin token is not a JWT, and that mechanism refuses what it cannot parse. */
+    @Override
+    public int getPriority() {
+        return DEFAULT_PRIORITY + 1000;
+    }
+
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
         return Uni.createFrom().item(CHALLENGE);

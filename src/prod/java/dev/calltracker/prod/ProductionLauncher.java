@@ -21,7 +21,8 @@ public class ProductionLauncher {
         List<String> missing = REQUIRED.stream().filter(env -> !isSet(env)).toList();
         if (!missing.isEmpty()) {
             System.err.println("call-tracker cannot start: the database is not configured. Set "
-                    + String.join(", ", missing) + " (or the matching quarkus.datasource.* system properties).");
+                    + String.join(", ", missing) + " (or the matching quarkus.datasource.* system properties), and "
+                    + "CALLING_PUBLIC_BASE_URL, CALLING_CALLER_ID and TWILIO_AUTH_TOKEN (README, \"Configuration\").");
             System.exit(1);
         }
         Quarkus.run(args);

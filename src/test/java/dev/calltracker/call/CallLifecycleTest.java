@@ -1,5 +1,6 @@
 package dev.calltracker.call;
 
+import static dev.calltracker.testing.ReadApi.asCrmUser;
 import static dev.calltracker.testing.BrowserCall.Outcome.COMPLETED;
 import static dev.calltracker.testing.TwilioFake.dialAction;
 import static dev.calltracker.testing.TwilioFake.dialedStatus;
@@ -67,13 +68,13 @@ class CallLifecycleTest {
         assertThat(call.getString("resolution")).isEqualTo("callback");
         assertThat(sql.eventsOf(c.parentSid())).isEqualTo(8);
 
-        given().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
+        asCrmUser().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
                 .body("$", hasSize(1))
                 .body("[0].status", equalTo("completed"))
                 .body("[0].durationSeconds", equalTo(42))
                 .body("[0].callSid", equalTo(c.parentSid()))
                 .body("[0].recordingUrl", equalTo(call.getString("recording_url")));
-        given().get("/api/calls/" + c.parentSid()).then().statusCode(200)
+        asCrmUser().get("/api/calls/" + c.parentSid()).then().statusCode(200)
                 .body("status", equalTo("completed"))
                 .body("events", hasSize(8))
                 .body("events[0].kind", equalTo("voice"));
@@ -133,7 +134,7 @@ class CallLifecycleTest {
             Row lead = sql.lead(c.leadId());
             assertThat(lead.getString("status")).as(outcome.name()).isEqualTo("new");
             assertThat(lead.getOffsetDateTime("last_contacted_at")).as(outcome.name()).isNull();
-            given().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
+            asCrmUser().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
                     .body("$", hasSize(1)).body("[0].status", equalTo(outcome.finalStatus));
         }
     }
@@ -199,7 +200,7 @@ class CallLifecycleTest {
         assertThat(call.getString("status")).isEqualTo("ringing");
         assertThat(call.getUUID("lead_id")).isNull();
         assertThat(call.getString("dialed_call_sid")).isEqualTo(child);
-        given().get("/api/calls/" + child).then().statusCode(200).body("callSid", equalTo(parent));
+        asCrmUser().get("/api/calls/" + child).then().statusCode(200).body("callSid", equalTo(parent));
     }
 
     @Test

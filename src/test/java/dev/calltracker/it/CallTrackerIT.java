@@ -1,5 +1,6 @@
 package dev.calltracker.it;
 
+import static dev.calltracker.testing.ReadApi.asCrmUser;
 import static dev.calltracker.testing.TwilioFake.newSid;
 import static dev.calltracker.testing.TwilioFake.voice;
 import static io.restassured.RestAssured.given;
@@ -47,10 +48,10 @@ class CallTrackerIT {
         twilio.playTheDial(c);
         twilio.post(TwilioFake.RECORDING_PATH, c.recording()).then().statusCode(204);
 
-        given().get("/api/calls/" + c.parentSid()).then().statusCode(200)
+        asCrmUser().get("/api/calls/" + c.parentSid()).then().statusCode(200)
                 .body("status", equalTo("completed")).body("durationSeconds", equalTo(BrowserCall.TALK_SECONDS))
                 .body("events", hasSize(7));
-        given().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
+        asCrmUser().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
                 .body("$", hasSize(1)).body("[0].status", equalTo("completed"));
         Row lead = sql.lead(c.leadId());
         assertThat(lead.getString("status")).isEqualTo("contacted");

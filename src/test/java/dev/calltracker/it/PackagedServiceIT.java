@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.calltracker.testing.PostgresTestResource;
+import dev.calltracker.testing.ReadApi;
 import dev.calltracker.testing.ServiceProcess;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -129,15 +130,16 @@ class PackagedServiceIT {
         assertThat(twilio.send(TwilioFake.WEBHOOK_PATH, dialedStatus(parent, child, "completed", 3, t.plusSeconds(42), 42)))
                 .isEqualTo(204);
 
-        // RFC 2822 Timestamps as Twilio sends them (English names, +0000) become instants.
-        given().baseUri(service.baseUrl()).get("/api/calls/" + parent).then().statusCode(200)
+        // RFC 2822 Timestamps as Twilio sends them (English names, +0000) become instants. An operator sees the
+        // raw Twilio parameters of each event.
+        operator().get("/api/calls/" + parent).then().statusCode(200)
                 .body("status", equalTo("completed")).body("answeredAt", equalTo("2026-11-25T20:17:02Z"))
                 .body("endedAt", equalTo("2026-11-25T20:17:44Z")).body("durationSeconds", equalTo(42))
                 .body("events.kind", hasItem("dialed-status")).body("events[0].params.To", equalTo("+15551230077"));
-        given().baseUri(service.baseUrl()).get("/api/leads/" + lead + "/activities").then().statusCode(200)
+        crmUser().get("/api/leads/" + lead + "/activities").then().statusCode(200)
                 .body("[0].callSid", equalTo(parent)).body("[0].status", equalTo("completed"))
                 .body("[0].endedAt", equalTo("2026-11-25T20:17:44Z"));
-        given().baseUri(service.baseUrl()).get("/api/calls/not-a-sid").then().statusCode(400)
+        crmUser().get("/api/calls/not-a-sid").then().statusCode(400)
                 .body("status", equalTo(400)).body("field", equalTo("callSid")).body("error", notNullValue());
 
         for (String path : List.of("stuck-calls", "calls-with-duration-not-ended", "uncontacted-leads", "reconciliations")) {
@@ -168,12 +170,12 @@ class PackagedServiceIT {
         String status = "in-progress";
         while (!status.equals("completed") && System.nanoTime() < deadline) {
             Thread.sleep(250);
-            status = given().baseUri(service.baseUrl()).get("/api/calls/" + parent).then().statusCode(200)
+            status = crmUser().get("/api/calls/" + parent).then().statusCode(200)
                     .extract().path("status");
         }
         assertThat(status).as("closed by the scheduled reconciler").isEqualTo("completed");
         twilioApi.verify(getRequestedFor(urlPathEqualTo(CALLS + "/" + child + ".json")));
-        given().baseUri(service.baseUrl()).get("/api/calls/" + parent).then()
+        crmUser().get("/api/calls/" + parent).then()
                 .body("resolution", equalTo("twilio-api")).body("durationSeconds", equalTo(61))
                 .body("endedAt", equalTo("2026-11-25T20:01:01Z"));
         operator().get("/api/diagnostics/reconciliations").then().statusCode(200)
@@ -197,6 +199,10 @@ class PackagedServiceIT {
 
     private static RequestSpecification operator() {
         return given().baseUri(service.baseUrl()).header("Authorization", "Bearer " + ADMIN_TOKEN);
+    }
+
+    private static RequestSpecification crmUser() {
+        return ReadApi.asCrmUser().baseUri(service.baseUrl());
     }
 
     private static UUID insertLead(String phone) throws Exception {

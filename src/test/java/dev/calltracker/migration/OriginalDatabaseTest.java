@@ -1,5 +1,6 @@
 package dev.calltracker.migration;
 
+import static dev.calltracker.testing.ReadApi.asCrmUser;
 import static dev.calltracker.testing.TwilioFake.newSid;
 import static dev.calltracker.testing.TwilioFake.voice;
 import static io.restassured.RestAssured.given;
@@ -161,7 +162,7 @@ class OriginalDatabaseTest {
 
     @Test
     void oldCallsAppearOnTheirLeadsTimelines() {
-        given().get("/api/leads/" + CONTACTED_LEAD + "/activities").then().statusCode(200)
+        asCrmUser().get("/api/leads/" + CONTACTED_LEAD + "/activities").then().statusCode(200)
                 .body("callSid", org.hamcrest.Matchers.hasItem("CA00000000000000000000000000000001"));
     }
 

@@ -9,6 +9,8 @@ import static dev.calltracker.testing.TwilioFake.voice;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.calltracker.testing.IdentityProviderFake;
+import dev.calltracker.testing.ReadApi;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioApiTestResource;
 import dev.calltracker.testing.TwilioFake;
@@ -189,7 +191,15 @@ class HostileInputTest {
         // Read endpoints with nonsense.
         for (String path : List.of("/api/calls/' OR 1=1", "/api/calls/CA123", "/api/leads/not-a-uuid/activities",
                 "/api/leads/" + lead + "/activities?limit=-5", "/api/leads/" + lead + "/activities?limit=abc")) {
-            cases.add(new Case("GET " + path, () -> Answer.of(given().urlEncodingEnabled(true).get(path)), BAD_REQUEST));
+            cases.add(new Case("GET " + path, () -> Answer.of(ReadApi.asCrmUser().urlEncodingEnabled(true).get(path)), BAD_REQUEST));
+        }
+        // The read API with tokens it must not accept: refused before the lead's existence shows.
+        for (String token : List.of("", "garbage", "' OR 1=1 --", "a.b.c", "x".repeat(8000), IdentityProviderFake.unsigned(),
+                IdentityProviderFake.hs256WithThePublicKey(), IdentityProviderFake.signedWithUnknownKey(),
+                IdentityProviderFake.crmUserWith(java.util.Map.of("iss", "https://evil.example.com")))) {
+            String path = "/api/leads/" + lead + "/activities";
+            cases.add(new Case("GET " + path + " with token " + token.substring(0, Math.min(token.length(), 24)),
+                    () -> Answer.of(ReadApi.as(token).get(path)), Set.of(401)));
         }
 
         for (Case c : cases) {

@@ -54,6 +54,9 @@ public record ServiceProcess(Process process, int port, Path log) implements Aut
                 "quarkus.log.file.enabled=false")) {
             command.add("-D" + property);
         }
+        for (String property : IdentityProviderTestResource.settings()) {
+            command.add("-D" + property);
+        }
         for (String property : extraProperties) {
             command.add("-D" + property);
         }

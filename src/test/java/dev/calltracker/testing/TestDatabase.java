@@ -3,11 +3,12 @@ package dev.calltracker.testing;
 import io.quarkus.test.common.QuarkusTestResource;
 
 /**
- * Registers the real PostgreSQL and the fake Twilio REST API for every {@code @QuarkusTest} and
+ * Registers the real PostgreSQL, the fake Twilio REST API and the fake identity provider for every {@code @QuarkusTest} and
  * {@code @QuarkusIntegrationTest}.
  */
 @QuarkusTestResource(PostgresTestResource.class)
 @QuarkusTestResource(TwilioApiTestResource.class)
+@QuarkusTestResource(IdentityProviderTestResource.class)
 public final class TestDatabase {
 
     private TestDatabase() {
