@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import dev.calltracker.reconcile.StuckCallReconciler;
 import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.BrowserCall.Outcome;
+import dev.calltracker.testing.IdentityProviderTestResource;
 import dev.calltracker.testing.PostgresTestResource;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
@@ -47,7 +48,8 @@ class OriginalDatabaseTest {
         @Override
         public List<TestResourceEntry> testResources() {
             return List.of(new TestResourceEntry(PostgresTestResource.class,
-                    Map.of(PostgresTestResource.FIXTURE, "fixtures/original-system.sql")));
+                    Map.of(PostgresTestResource.FIXTURE, "fixtures/original-system.sql")),
+                    new TestResourceEntry(IdentityProviderTestResource.class));
         }
 
         @Override

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A test profile that gives a test class a fresh database of its own (with the fake Twilio API as usual),
+ * A test profile that gives a test class a fresh database of its own (with the fake Twilio API and identity provider as usual),
  * for classes whose subject works on whole tables and so would meet the rows other classes leave behind.
  * Each class declares its own subclass: Quarkus restarts, with new resources, for each profile class.
  */
@@ -14,7 +14,7 @@ public abstract class DatabaseOfItsOwn implements QuarkusTestProfile {
     @Override
     public List<TestResourceEntry> testResources() {
         return List.of(new TestResourceEntry(PostgresTestResource.class, Map.of(PostgresTestResource.OWN_DATABASE, "true")),
-                new TestResourceEntry(TwilioApiTestResource.class));
+                new TestResourceEntry(TwilioApiTestResource.class), new TestResourceEntry(IdentityProviderTestResource.class));
     }
 
     @Override

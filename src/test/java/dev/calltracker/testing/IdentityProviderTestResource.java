@@ -17,7 +17,9 @@ import java.util.Map;
 public class IdentityProviderTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String JWKS_PATH = "/auth/v1/.well-known/jwks.json";
+    /** The server of the running service (a test profile's restart starts another before the last one stops). */
     private static volatile WireMockServer running;
+    private WireMockServer server;
 
     /** Publishes the identity provider's current keys (again: after {@link IdentityProviderFake#rotate()}). */
     public static void publishKeys() {
@@ -27,11 +29,12 @@ public class IdentityProviderTestResource implements QuarkusTestResourceLifecycl
 
     @Override
     public Map<String, String> start() {
-        running = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        running.start();
+        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
+        server.start();
+        running = server;
         publishKeys();
         return Map.of(
-                "mp.jwt.verify.publickey.location", running.baseUrl() + JWKS_PATH,
+                "mp.jwt.verify.publickey.location", server.baseUrl() + JWKS_PATH,
                 "mp.jwt.verify.issuer", IdentityProviderFake.ISSUER,
                 "mp.jwt.verify.audiences", IdentityProviderFake.AUDIENCE);
     }
@@ -45,8 +48,11 @@ public class IdentityProviderTestResource implements QuarkusTestResourceLifecycl
 
     @Override
     public void stop() {
-        if (running != null) {
-            running.stop();
+        if (running == server) {
+            running = null;
+        }
+        if (server != null) {
+            server.stop();
         }
     }
 }
