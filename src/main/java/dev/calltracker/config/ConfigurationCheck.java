@@ -1,23 +1,42 @@
 package dev.calltracker.config;
 
+import dev.calltracker.reconcile.ReconcileConfig;
 import dev.calltracker.twilio.TwilioFormats;
 import io.quarkus.runtime.Startup;
+import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Refuses to start with settings that would make the TwiML wrong or the signature check fail for
- * every request, naming the environment variable to fix.
+ * Refuses to start with settings that cannot work: that would make the TwiML wrong, the signature check
+ * fail for every request, the reconciler unable to ask Twilio, or close live calls. Every problem found
+ * is named in one message, by its environment variable; secrets are never echoed.
  */
 @Startup
 @ApplicationScoped
 public class ConfigurationCheck {
 
+    /**
+     * How much longer than {@code calling.time-limit} a call can last: Twilio rings the dialed number for
+     * up to 10 minutes (the maximum {@code <Dial timeout>}) before the time limit starts counting.
+     */
+    static final Duration LONGEST_RING = Duration.ofMinutes(10);
 
-    public ConfigurationCheck(CallingConfig calling, TwilioConfig twilio) {
+    public ConfigurationCheck(CallingConfig calling, TwilioConfig twilio, ReconcileConfig reconcile) {
         List<String> problems = new ArrayList<>();
+        checkCalling(calling, problems);
+        checkTwilio(twilio, problems);
+        checkReconciler(reconcile, calling, problems);
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Invalid configuration: " + String.join("; ", problems));
+        }
+    }
+
+    private static void checkCalling(CallingConfig calling, List<String> problems) {
         if (!TwilioFormats.isE164(calling.callerId())) {
             problems.add("CALLING_CALLER_ID must be an E.164 number such as +15005550006");
         }
@@ -29,27 +48,103 @@ public class ConfigurationCheck {
                 .forEach(p -> problems.add("CALLING_ALLOWED_PREFIXES has '" + p + "': prefixes look like +1 or +44"));
         calling.blockedPrefixes().stream().filter(p -> !TwilioFormats.isE164Prefix(p.trim()))
                 .forEach(p -> problems.add("CALLING_BLOCKED_PREFIXES has '" + p + "': prefixes look like +1900"));
-        if (calling.timeLimit().isNegative() || calling.timeLimit().isZero() || calling.timeLimit().toHours() > 24) {
+        if (!isPositive(calling.timeLimit()) || calling.timeLimit().toHours() > 24) {
             problems.add("CALLING_TIME_LIMIT must be between 1s and 24h");
         }
         String fragment = calling.callbackUrlFragment();
         if (!fragment.isEmpty() && (!fragment.startsWith("#") || fragment.chars().anyMatch(c -> c <= ' ' || c == '"'))) {
             problems.add("CALLING_CALLBACK_URL_FRAGMENT must be empty or start with # (e.g. #rc=3&rp=ct,rt,5xx)");
         }
+    }
+
+    private static void checkTwilio(TwilioConfig twilio, List<String> problems) {
         if (twilio.authToken().isBlank()) {
             problems.add("TWILIO_AUTH_TOKEN must not be empty");
         }
-        if (!problems.isEmpty()) {
-            throw new IllegalStateException("Invalid configuration: " + String.join("; ", problems));
+        Optional<String> account = twilio.accountSid();
+        Optional<String> keySid = twilio.apiKeySid();
+        Optional<String> keySecret = twilio.apiKeySecret().filter(secret -> !secret.isBlank());
+        if (account.isPresent() && !TwilioFormats.isSid(account.get(), TwilioFormats.ACCOUNT_SID_PREFIX)) {
+            problems.add("TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits (Twilio Console, Account Info)");
+        }
+        if (keySid.isPresent() && !TwilioFormats.isSid(keySid.get(), TwilioFormats.API_KEY_SID_PREFIX)) {
+            problems.add("TWILIO_API_KEY_SID must be SK followed by 32 hex digits (the API key's sid, not its secret)");
+        }
+        // Either half alone used to fail silently: every request of the reconciler answered 401.
+        if (keySid.isPresent() && keySecret.isEmpty()) {
+            problems.add("TWILIO_API_KEY_SID is set without TWILIO_API_KEY_SECRET: set both, or neither to use the auth token");
+        }
+        if (keySid.isEmpty() && keySecret.isPresent()) {
+            problems.add("TWILIO_API_KEY_SECRET is set without TWILIO_API_KEY_SID: set both, or neither to use the auth token");
+        }
+        // The REST API's URLs name the account: without it the reconciler never asks Twilio, whatever the key.
+        if (keySid.isPresent() && account.isEmpty()) {
+            problems.add("TWILIO_API_KEY_SID is set without TWILIO_ACCOUNT_SID: the reconciler needs the account to ask Twilio");
+        }
+        if (!isHttpUrl(twilio.apiBaseUrl())) {
+            problems.add("TWILIO_API_BASE_URL must be an http(s) URL such as https://api.twilio.com");
+        }
+    }
+
+    private static void checkReconciler(ReconcileConfig reconcile, CallingConfig calling, List<String> problems) {
+        if (!isEveryExpression(reconcile.every())) {
+            problems.add("RECONCILE_EVERY must be a positive duration such as 1m or 30s, or off");
+        }
+        if (!isPositive(reconcile.staleAfter())) {
+            problems.add("RECONCILE_STALE_AFTER must be a positive duration (every call would be a candidate at once)");
+        }
+        if (reconcile.parentEndedGrace().isNegative()) {
+            problems.add("RECONCILE_PARENT_ENDED_GRACE must not be negative");
+        }
+        if (reconcile.batchSize() < 1) {
+            problems.add("RECONCILE_BATCH_SIZE must be at least 1");
+        }
+        Duration longestCall = calling.timeLimit().plus(LONGEST_RING);
+        if (reconcile.giveUpAfter().compareTo(longestCall) <= 0) {
+            problems.add("RECONCILE_GIVE_UP_AFTER (" + reconcile.giveUpAfter() + ") must be longer than CALLING_TIME_LIMIT ("
+                    + calling.timeLimit() + ") plus " + LONGEST_RING.toMinutes() + " minutes of ringing: "
+                    + "a shorter one would close calls that may still be live as unknown");
+        }
+        if (!isPositive(reconcile.alertAfter())) {
+            problems.add("RECONCILE_ALERT_AFTER must be a positive duration");
+        }
+        if (!isPositive(reconcile.claimTimeout())) {
+            problems.add("RECONCILE_CLAIM_TIMEOUT must be a positive duration (a claim would expire before the run asks Twilio)");
+        }
+    }
+
+    private static boolean isPositive(Duration duration) {
+        return !duration.isNegative() && !duration.isZero();
+    }
+
+    /** What {@code @Scheduled(every = ...)} accepts, parsed as the scheduler parses it; zero or negative never fires sensibly. */
+    private static boolean isEveryExpression(String every) {
+        String value = every.trim();
+        if (value.equalsIgnoreCase("off") || value.equalsIgnoreCase("disabled")) {
+            return true;
+        }
+        try {
+            Duration duration = DurationConverter.parseDuration(value);
+            return duration != null && isPositive(duration);
+        } catch (RuntimeException e) {
+            return false;
         }
     }
 
     private static boolean isBaseUrl(String url) {
         try {
             URI uri = new URI(url);
-            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null
-                    && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
+            return isHttpUrl(url) && (uri.getRawPath() == null || uri.getRawPath().isEmpty()) && uri.getRawQuery() == null
                     && uri.getRawFragment() == null;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean isHttpUrl(String url) {
+        try {
+            URI uri = new URI(url);
+            return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) && uri.getHost() != null;
         } catch (Exception e) {
             return false;
         }

@@ -122,8 +122,9 @@ public class StuckCallReconciler {
             decision = askTwilio(call, now);
         }
         return decision
-                // Twilio being unreachable is never a reason to guess: the call waits for the next run.
-                .onFailure().recoverWithItem(f -> Decision.leave("left-twilio-unavailable", describe(f)))
+                // Twilio being unreachable, or refusing our requests, is never a reason to guess: the call waits for the next run.
+                .onFailure().recoverWithItem(f -> Decision.leave(
+                        f instanceof TwilioApiRefused ? "left-twilio-refused" : "left-twilio-unavailable", describe(f)))
                 .flatMap(d -> d.leavesCall() ? Uni.createFrom().item(entry(call, d, false)) : apply(call, d, runId))
                 .onFailure().recoverWithItem(f -> {
                     LOG.warnf("Reconciling call %s failed: %s", call.callSid(), f.toString());
@@ -194,6 +195,12 @@ public class StuckCallReconciler {
     }
 
     private static String describe(Throwable f) {
+        if (f instanceof TwilioApiRefused refused) {
+            return refused.status() == 401
+                    ? "Twilio's API refused the credentials (HTTP 401): check TWILIO_ACCOUNT_SID and "
+                    + "TWILIO_API_KEY_SID/TWILIO_API_KEY_SECRET (or TWILIO_AUTH_TOKEN)"
+                    : "Twilio's API refused the request (HTTP " + refused.status() + ")";
+        }
         if (f instanceof CircuitBreakerOpenException) {
             return "Twilio's API keeps failing: circuit breaker open, not asking for now";
         }

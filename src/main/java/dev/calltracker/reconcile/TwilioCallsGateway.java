@@ -18,9 +18,11 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Asks Twilio about calls, politely: each request has a timeout, 429/5xx/timeouts are retried with
- * exponential backoff and jitter, and a circuit breaker stops all requests for a while when Twilio
- * keeps failing. A 404 is an answer ("Twilio does not know this call"), not a failure.
+ * Asks Twilio about calls, politely: each request has a timeout, I/O errors, timeouts, 408, 429 and 5xx
+ * are retried with exponential backoff and jitter, and a circuit breaker stops all requests for a while
+ * when Twilio keeps failing. A 404 is an answer ("Twilio does not know this call"), not a failure. Any
+ * other 4xx becomes {@link TwilioApiRefused} and is not retried: the same request would be refused again.
+ * It still counts for the breaker, so wrong credentials stop the requests instead of one per stuck call.
  */
 @ApplicationScoped
 public class TwilioCallsGateway {
@@ -42,34 +44,52 @@ public class TwilioCallsGateway {
 
     /** The call, or empty when Twilio answers 404. */
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
     public Uni<Optional<TwilioCall>> fetchCall(String callSid) {
         return api.fetchCall(authorization(), accountSid(), callSid)
                 .map(Optional::of)
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(Optional.empty())
+                .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
                 .onFailure().invoke(this::countError);
     }
 
     /** The dialed legs of a parent call (empty when none, or when Twilio does not know the parent). */
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
-    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = CircuitBreakerOpenException.class)
+    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
     public Uni<List<TwilioCall>> childCalls(String parentCallSid) {
         return api.childCalls(authorization(), accountSid(), parentCallSid)
                 .map(page -> page.calls() == null ? List.<TwilioCall>of() : page.calls())
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(List.of())
+                .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
                 .onFailure().invoke(this::countError);
     }
 
     private static boolean isNotFound(Throwable t) {
-        return t instanceof WebApplicationException e && e.getResponse().getStatus() == 404;
+        return status(t) == 404;
+    }
+
+    /** A 4xx other than 404 (an answer), 408 and 429 (both say "later"): the request itself is what Twilio refuses. */
+    private static boolean isRefusal(Throwable t) {
+        int status = status(t);
+        return status >= 400 && status < 500 && status != 404 && status != 408 && status != 429;
+    }
+
+    private static Throwable refused(Throwable t) {
+        return new TwilioApiRefused(status(t), t);
+    }
+
+    /** The HTTP status of a failed request, or 0 when no answer came (I/O error, timeout). */
+    private static int status(Throwable t) {
+        return t instanceof WebApplicationException e ? e.getResponse().getStatus() : 0;
     }
 
     private void countError(Throwable t) {
-        String status = t instanceof WebApplicationException e ? Integer.toString(e.getResponse().getStatus())
+        String status = t instanceof TwilioApiRefused refused ? Integer.toString(refused.status())
+                : t instanceof WebApplicationException e ? Integer.toString(e.getResponse().getStatus())
                 : t.getClass().getSimpleName();
         registry.counter("calltracker.twilio.api.errors", "status", status).increment();
     }

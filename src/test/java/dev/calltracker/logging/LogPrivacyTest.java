@@ -10,9 +10,16 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
+import org.jboss.logmanager.ExtLogRecord;
+import org.jboss.logmanager.Level;
+import org.jboss.logmanager.formatters.JsonFormatter;
+import org.jboss.logmanager.formatters.PatternFormatter;
+import org.jboss.logmanager.formatters.StructuredFormatter;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -22,7 +29,18 @@ class LogPrivacyTest {
     static final Pattern FULL_PHONE_NUMBER =
             Pattern.compile("(?<![A-Za-z0-9*])(\\+\\d{10,15}|1555\\d{7})(?![A-Za-z0-9])");
 
+    /** The lead dev mode creates: its digit groups used to be masked as phone numbers. */
+    static final String DEMO_LEAD = "00000000-0000-4000-8000-000000000001";
+
     final TwilioFake twilio = TwilioFake.forTests();
+
+    /** A failure naming numbers in its message, its cause and a suppressed exception. */
+    static Exception failureNamingNumbers() {
+        IllegalStateException failure = new IllegalStateException("could not dial +15551230000 for lead " + DEMO_LEAD,
+                new IOException("peer +447700900123 hung up"));
+        failure.addSuppressed(new IllegalArgumentException("retry to 15551239999 failed"));
+        return failure;
+    }
 
     @Test
     void masksNumbersKeepingSidsAndTimesReadable() {
@@ -30,6 +48,62 @@ class LogPrivacyTest {
                 .isEqualTo("dialing +1********00 for CA0123456789abcdef0123456789abcdef");
         assertThat(PhoneNumberMaskingFilter.mask("lead phone 5551230000, took 42 ms at 2026-11-25"))
                 .isEqualTo("lead phone 5*******00, took 42 ms at 2026-11-25");
+    }
+
+    @Test
+    void keepsUuidsAndHyphenatedNamesWhole() {
+        String ids = "lead " + DEMO_LEAD + ", run 12345678-0000-4000-8000-123456789012 on replica call-tracker-12345678";
+        assertThat(PhoneNumberMaskingFilter.mask(ids)).isEqualTo(ids);
+        assertThat(PhoneNumberMaskingFilter.mask("written 555-1230000, posted To=%2B15551230000&From=client%3Aagent"))
+                .as("digit groups without letters are still numbers, and a URL-encoded + still a plus")
+                .isEqualTo("written 555-1****00, posted To=%2B1********00&From=client%3Aagent");
+    }
+
+    @Test
+    void exceptionsAreMaskedInTheConsoleAndJsonFormatsWithTheirFramesAndTypes() {
+        ExtLogRecord record = new ExtLogRecord(Level.ERROR, "dialing failed", ExtLogRecord.FormatStyle.NO_FORMAT,
+                LogPrivacyTest.class.getName());
+        record.setThrown(failureNamingNumbers());
+        new PhoneNumberMaskingFilter().isLoggable(record);
+
+        String console = new PatternFormatter("%s%e%n").format(record);
+        JsonFormatter jsonFormatter = new JsonFormatter();
+        jsonFormatter.setExceptionOutputType(StructuredFormatter.ExceptionOutputType.DETAILED_AND_FORMATTED);
+        String json = jsonFormatter.format(record);
+
+        for (String line : List.of(console, json)) {
+            assertThat(FULL_PHONE_NUMBER.matcher(line).find()).as("a full phone number in %s", line).isFalse();
+            assertThat(line).contains("java.lang.IllegalStateException: could not dial +1********00 for lead " + DEMO_LEAD)
+                    .contains("java.io.IOException: peer +4*********23 hung up")
+                    .contains("java.lang.IllegalArgumentException: retry to 1********99 failed")
+                    .as("stack frames kept").contains("failureNamingNumbers");
+        }
+        assertThat(console).contains("Caused by: java.io.IOException").contains("Suppressed: java.lang.IllegalArgumentException");
+    }
+
+    @Test
+    void anExceptionWithoutNumbersIsLoggedAsThrown() {
+        Exception failure = new IllegalStateException("lead " + DEMO_LEAD + " not found");
+        ExtLogRecord record = new ExtLogRecord(Level.WARN, "lookup failed", ExtLogRecord.FormatStyle.NO_FORMAT,
+                LogPrivacyTest.class.getName());
+        record.setThrown(failure);
+        new PhoneNumberMaskingFilter().isLoggable(record);
+        assertThat(record.getThrown()).isSameAs(failure);
+    }
+
+    @Test
+    void anExceptionLoggedThroughJBossLoggingReachesTheLogFileMasked() throws Exception {
+        Logger log = Logger.getLogger(LogPrivacyTest.class);
+        log.error("dialing failed", failureNamingNumbers());
+        log.infof("demo lead %s dialed", DEMO_LEAD);
+
+        // The test log file is written by quarkus-logging-json's file handler: the exception is in its JSON form.
+        String file = Files.readString(Path.of("target/quarkus-test.log"), StandardCharsets.UTF_8);
+        assertThat(file).contains("java.lang.IllegalStateException: could not dial +1********00 for lead " + DEMO_LEAD)
+                .contains("java.io.IOException: peer +4*********23 hung up")
+                .contains("java.lang.IllegalArgumentException: retry to 1********99 failed")
+                .contains("demo lead " + DEMO_LEAD + " dialed");
+        assertThat(FULL_PHONE_NUMBER.matcher(file).find()).as("a full phone number in the log").isFalse();
     }
 
     @Test

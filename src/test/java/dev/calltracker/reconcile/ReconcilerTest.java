@@ -11,10 +11,12 @@ import static dev.calltracker.testing.TwilioFake.newSid;
 import static dev.calltracker.testing.TwilioFake.rfc2822;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import dev.calltracker.call.CallEventRecorder;
 import dev.calltracker.call.CallRepository;
 import dev.calltracker.testing.DatabaseOfItsOwn;
@@ -29,6 +31,7 @@ import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -40,6 +43,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The reconciler claims every stuck call of the database, so this class runs on a database of its own;
@@ -251,6 +256,87 @@ class ReconcilerTest {
 
         assertThat(sql.call(parent).getString("status")).isEqualTo("failed");
         twilioApi.verify(2, getRequestedFor(urlPathEqualTo(url)));
+    }
+
+    @Test
+    void anUnauthorizedRequestIsSentOncePerCallAndLeavesTheCall() {
+        String child = newSid("CA");
+        String dialed = sql.insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(20));
+        String undialed = sql.insertStaleCall(null, null, "initiated", null, Duration.ofMinutes(20));
+        String callUrl = CALLS + "/" + child + ".json";
+        twilioApi.stubFor(get(urlPathEqualTo(callUrl)).willReturn(aResponse().withStatus(401).withBody("{\"code\": 20003}")));
+        twilioApi.stubFor(get(urlPathEqualTo(CALLS + ".json")).withQueryParam("ParentCallSid",
+                        com.github.tomakehurst.wiremock.client.WireMock.equalTo(undialed))
+                .willReturn(aResponse().withStatus(401).withBody("{\"code\": 20003}")));
+
+        ReconcileReport report = runReconciler();
+
+        twilioApi.verify(1, getRequestedFor(urlPathEqualTo(callUrl)));
+        twilioApi.verify(1, getRequestedFor(urlPathEqualTo(CALLS + ".json")).withQueryParam("ParentCallSid",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo(undialed)));
+        twilioApi.verify(0, getRequestedFor(urlPathEqualTo(CALLS + "/" + undialed + ".json")));
+        for (String parent : List.of(dialed, undialed)) {
+            assertThat(entryFor(report, parent).outcome()).isEqualTo("left-twilio-refused");
+            assertThat(entryFor(report, parent).detail()).contains("HTTP 401", "TWILIO_ACCOUNT_SID");
+        }
+        assertThat(sql.call(dialed).getString("status")).as("a refusal is never a reason to guess").isEqualTo("ringing");
+        assertThat(sql.call(undialed).getString("status")).isEqualTo("initiated");
+        assertThat(registry.counter("calltracker.twilio.api.errors", "status", "401").count()).isGreaterThanOrEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {400, 403, 405, 422})
+    void otherClientErrorsAreNotRetried(int status) {
+        String sid = newSid("CA");
+        String url = CALLS + "/" + sid + ".json";
+        twilioApi.stubFor(get(urlPathEqualTo(url)).willReturn(aResponse().withStatus(status)));
+
+        Throwable failure = catchThrowable(() -> gateway.fetchCall(sid).await().atMost(AWAIT));
+
+        assertThat(failure).isInstanceOf(TwilioApiRefused.class);
+        assertThat(((TwilioApiRefused) failure).status()).isEqualTo(status);
+        twilioApi.verify(1, getRequestedFor(urlPathEqualTo(url)));
+    }
+
+    @ParameterizedTest(name = "HTTP {0}")
+    @ValueSource(ints = {408, 429, 500, 502, 503, 504})
+    void aTransientFailureIsRetriedUntilTwilioAnswers(int status) {
+        String sid = newSid("CA");
+        String url = CALLS + "/" + sid + ".json";
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("transient").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withStatus(status)).willSetStateTo("once"));
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("transient").whenScenarioStateIs("once")
+                .willReturn(aResponse().withStatus(status)).willSetStateTo("answered"));
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("transient").whenScenarioStateIs("answered")
+                .willReturn(okJson(twilioCall(sid, null, "completed", 5, now().minusMinutes(2), now().minusMinutes(1)))));
+
+        assertThat(gateway.fetchCall(sid).await().atMost(AWAIT)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("completed"));
+        twilioApi.verify(3, getRequestedFor(urlPathEqualTo(url)));
+    }
+
+    @Test
+    void aConnectionResetIsRetried() {
+        String sid = newSid("CA");
+        String url = CALLS + "/" + sid + ".json";
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("reset").whenScenarioStateIs(STARTED)
+                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("answered"));
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("reset").whenScenarioStateIs("answered")
+                .willReturn(okJson(twilioCall(sid, null, "busy", 0, now().minusMinutes(2), now().minusMinutes(1)))));
+
+        assertThat(gateway.fetchCall(sid).await().atMost(AWAIT)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("busy"));
+        twilioApi.verify(2, getRequestedFor(urlPathEqualTo(url)));
+    }
+
+    @Test
+    void aServiceThatStaysUnavailableIsAskedOnceAndRetriedThreeTimes() {
+        String sid = newSid("CA");
+        String url = CALLS + "/" + sid + ".json";
+        twilioApi.stubFor(get(urlPathEqualTo(url)).willReturn(aResponse().withStatus(503)));
+
+        Throwable failure = catchThrowable(() -> gateway.fetchCall(sid).await().atMost(AWAIT));
+
+        assertThat(failure).isInstanceOf(WebApplicationException.class).isNotInstanceOf(TwilioApiRefused.class);
+        twilioApi.verify(4, getRequestedFor(urlPathEqualTo(url)));
     }
 
     @Test

@@ -1,0 +1,167 @@
+package dev.calltracker.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.calltracker.reconcile.ReconcileConfig;
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The start-up check on the real configuration mappings, built by SmallRye Config from the properties
+ * each test gives (an empty value is an unset variable, as in the environment). The check throwing is
+ * what refuses the start: it is a {@code @Startup} bean.
+ */
+class ConfigurationCheckTest {
+
+    static final String ACCOUNT_SID = "AC" + "0123456789abcdef".repeat(2);
+    static final String API_KEY_SID = "SK" + "fedcba9876543210".repeat(2);
+    static final String API_KEY_SECRET = "the-api-key-secret-never-echoed";
+
+    /** What a production deployment with an API key sets. */
+    static Map<String, String> production() {
+        Map<String, String> p = new HashMap<>();
+        p.put("calling.public-base-url", "https://calls.example.com");
+        p.put("calling.caller-id", "+15005550006");
+        p.put("twilio.auth-token", "0123456789abcdef0123456789abcdef");
+        p.put("twilio.account-sid", ACCOUNT_SID);
+        p.put("twilio.api-key-sid", API_KEY_SID);
+        p.put("twilio.api-key-secret", API_KEY_SECRET);
+        return p;
+    }
+
+    static void start(Map<String, String> properties) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .withSources(new PropertiesConfigSource(properties, "test", 100))
+                // Quarkus' duration syntax (10m, 6h), as the service reads it.
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(CallingConfig.class).withMapping(TwilioConfig.class).withMapping(ReconcileConfig.class)
+                .build();
+        new ConfigurationCheck(config.getConfigMapping(CallingConfig.class), config.getConfigMapping(TwilioConfig.class),
+                config.getConfigMapping(ReconcileConfig.class));
+    }
+
+    /** The message start-up is refused with, after the given changes to the production settings. */
+    static String refusal(String... propertyValuePairs) {
+        Map<String, String> properties = production();
+        for (int i = 0; i < propertyValuePairs.length; i += 2) {
+            properties.put(propertyValuePairs[i], propertyValuePairs[i + 1]);
+        }
+        Throwable refused = catchThrowable(() -> start(properties));
+        assertThat(refused).as("start-up refused").isInstanceOf(IllegalStateException.class);
+        assertThat(refused.getMessage()).startsWith("Invalid configuration: ").doesNotContain(API_KEY_SECRET);
+        return refused.getMessage();
+    }
+
+    @Test
+    void productionSettingsStart() {
+        assertThatCode(() -> start(production())).doesNotThrowAnyException();
+    }
+
+    @Test
+    void withoutRestApiCredentialsItStarts() {
+        Map<String, String> properties = production();
+        properties.put("twilio.account-sid", "");
+        properties.put("twilio.api-key-sid", "");
+        properties.put("twilio.api-key-secret", "");
+        assertThatCode(() -> start(properties)).as("the reconciler then decides from evidence only").doesNotThrowAnyException();
+    }
+
+    @Test
+    void theAuthTokenAloneIsEnoughForTheRestApi() {
+        Map<String, String> properties = production();
+        properties.put("twilio.api-key-sid", "");
+        properties.put("twilio.api-key-secret", "");
+        assertThatCode(() -> start(properties)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void anApiKeySidWithoutItsSecretIsRefused() {
+        assertThat(refusal("twilio.api-key-secret", ""))
+                .contains("TWILIO_API_KEY_SID is set without TWILIO_API_KEY_SECRET");
+        assertThat(refusal("twilio.api-key-secret", "   ")).as("a blank secret is no secret")
+                .contains("TWILIO_API_KEY_SID is set without TWILIO_API_KEY_SECRET");
+    }
+
+    @Test
+    void anApiKeySecretWithoutItsSidIsRefused() {
+        assertThat(refusal("twilio.api-key-sid", ""))
+                .contains("TWILIO_API_KEY_SECRET is set without TWILIO_API_KEY_SID");
+    }
+
+    @Test
+    void anApiKeyWithoutTheAccountSidIsRefused() {
+        assertThat(refusal("twilio.account-sid", ""))
+                .contains("TWILIO_API_KEY_SID is set without TWILIO_ACCOUNT_SID");
+    }
+
+    @Test
+    void malformedSidsAreRefusedWithoutEchoingThem() {
+        assertThat(refusal("twilio.account-sid", "AC123")).contains("TWILIO_ACCOUNT_SID must be AC followed by 32 hex digits");
+        assertThat(refusal("twilio.account-sid", API_KEY_SID)).contains("TWILIO_ACCOUNT_SID must be AC");
+        assertThat(refusal("twilio.api-key-sid", ACCOUNT_SID)).contains("TWILIO_API_KEY_SID must be SK followed by 32 hex digits");
+        // The secret pasted into the sid's variable: named, never printed.
+        assertThat(refusal("twilio.api-key-sid", API_KEY_SECRET)).contains("TWILIO_API_KEY_SID must be SK");
+    }
+
+    @Test
+    void giveUpAfterMustOutlastTheLongestPossibleCall() {
+        assertThat(refusal("calling.time-limit", "4h", "reconcile.give-up-after", "4h"))
+                .contains("RECONCILE_GIVE_UP_AFTER (PT4H) must be longer than CALLING_TIME_LIMIT (PT4H) plus 10 minutes of ringing");
+        assertThat(refusal("calling.time-limit", "4h", "reconcile.give-up-after", "3h")).contains("RECONCILE_GIVE_UP_AFTER");
+        assertThat(refusal("calling.time-limit", "4h", "reconcile.give-up-after", "250m"))
+                .as("exactly the longest call is not beyond it").contains("RECONCILE_GIVE_UP_AFTER");
+        assertThat(refusal("calling.time-limit", "20h")).as("the 6h default under a longer time limit")
+                .contains("RECONCILE_GIVE_UP_AFTER (PT6H)");
+
+        Map<String, String> properties = production();
+        properties.put("calling.time-limit", "4h");
+        properties.put("reconcile.give-up-after", "251m");
+        assertThatCode(() -> start(properties)).doesNotThrowAnyException();
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "reconcile.stale-after, 0s, RECONCILE_STALE_AFTER must be a positive duration",
+            "reconcile.stale-after, -PT10M, RECONCILE_STALE_AFTER must be a positive duration",
+            "reconcile.batch-size, 0, RECONCILE_BATCH_SIZE must be at least 1",
+            "reconcile.batch-size, -5, RECONCILE_BATCH_SIZE must be at least 1",
+            "reconcile.claim-timeout, 0s, RECONCILE_CLAIM_TIMEOUT must be a positive duration",
+            "reconcile.alert-after, 0s, RECONCILE_ALERT_AFTER must be a positive duration",
+            "reconcile.parent-ended-grace, -PT1S, RECONCILE_PARENT_ENDED_GRACE must not be negative",
+            "reconcile.every, 0s, RECONCILE_EVERY must be a positive duration",
+            "reconcile.every, sometimes, RECONCILE_EVERY must be a positive duration",
+            "twilio.api-base-url, api.twilio.com, TWILIO_API_BASE_URL must be an http(s) URL",
+            "twilio.auth-token, ' ', TWILIO_AUTH_TOKEN must not be empty",
+            "calling.caller-id, 5005550006, CALLING_CALLER_ID must be an E.164 number",
+            "calling.public-base-url, https://calls.example.com/twilio, CALLING_PUBLIC_BASE_URL must be",
+            "calling.time-limit, 0s, CALLING_TIME_LIMIT must be between 1s and 24h",
+    })
+    void settingsThatCannotWorkAreRefusedByTheirVariable(String property, String value, String message) {
+        assertThat(refusal(property, value)).contains(message);
+    }
+
+    @Test
+    void theSchedulesOwnWordsForOffAreAccepted() {
+        for (String every : new String[] {"off", "disabled", "30s", "PT1M"}) {
+            Map<String, String> properties = production();
+            properties.put("reconcile.every", every);
+            assertThatCode(() -> start(properties)).as(every).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void everyProblemIsNamedInOneMessage() {
+        assertThat(refusal("twilio.api-key-secret", "", "reconcile.batch-size", "0", "reconcile.claim-timeout", "0s"))
+                .contains("TWILIO_API_KEY_SECRET", "RECONCILE_BATCH_SIZE", "RECONCILE_CLAIM_TIMEOUT");
+    }
+}
