@@ -41,7 +41,7 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
 
     public TwilioRequestReader(CallingConfig calling, TwilioConfig twilio, Clock clock) {
         this.publicBaseUrl = calling.publicBaseUrl();
-        this.signature = new TwilioSignature(twilio.authToken());
+        this.signature = TwilioSignature.authToken(twilio.authToken());
         this.twilio = twilio;
         this.clock = clock;
     }
