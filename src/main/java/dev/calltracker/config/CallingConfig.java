@@ -34,7 +34,8 @@ public interface CallingConfig {
 
     /**
      * Connection overrides appended to every callback URL (e.g. {@code #rc=3&rp=ct,rt,5xx}). Twilio reads
-     * the fragment and never sends it back, so it is not part of the signed URL.
+     * the fragment and never sends it back; whether it signs it is undocumented, so the signature check
+     * accepts the callback URLs with and without it ({@code twilio/TwilioSignatureVerifier}).
      */
     @WithDefault("#rc=3&rp=ct,rt,5xx")
     String callbackUrlFragment();

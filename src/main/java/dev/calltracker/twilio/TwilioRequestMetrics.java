@@ -1,11 +1,15 @@
 package dev.calltracker.twilio;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Counts Twilio requests by endpoint and result: {@code calltracker_twilio_requests_total}. Refusals are
- * counted where they become answers (the exception mappers), outcomes by the endpoints.
+ * counted where they become answers (the exception mappers), outcomes by the endpoints. Verified signatures
+ * by endpoint, key and URL form: {@code calltracker_twilio_signatures_total}.
  */
 @ApplicationScoped
 public class TwilioRequestMetrics {
@@ -28,9 +32,25 @@ public class TwilioRequestMetrics {
     }
 
     private final MeterRegistry registry;
+    /** Looked up once per combination: every Twilio request counts one. */
+    private final Map<SignatureForm, Counter> signatures = new ConcurrentHashMap<>();
+
+    private record SignatureForm(String endpoint, TwilioSignatureVerifier.Verified verified) {
+    }
 
     public TwilioRequestMetrics(MeterRegistry registry) {
         this.registry = registry;
+    }
+
+    /**
+     * A signature that verified: with which key ({@code scheme}: {@code auth-token}, {@code shared-key}) and
+     * over which URL ({@code url}: {@code with-fragment}, {@code without-fragment}). Twilio does not document
+     * whether it signs the callback URLs' fragment; this counter shows which form it uses.
+     */
+    public void signatureVerified(String endpoint, TwilioSignatureVerifier.Verified verified) {
+        signatures.computeIfAbsent(new SignatureForm(endpoint, verified), form -> registry.counter(
+                "calltracker.twilio.signatures", "endpoint", endpoint, "scheme", verified.scheme().label,
+                "url", verified.withFragment() ? "with-fragment" : "without-fragment")).increment();
     }
 
     public void count(String endpoint, Result result) {

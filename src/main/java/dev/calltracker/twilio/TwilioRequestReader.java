@@ -1,8 +1,8 @@
 package dev.calltracker.twilio;
 
-import dev.calltracker.config.CallingConfig;
 import dev.calltracker.config.TwilioConfig;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.ext.Provider;
@@ -23,9 +23,10 @@ import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
 
 /**
  * The gate of every Twilio endpoint: a resource method that takes {@link TwilioParams} gets them only from a
- * form body whose {@code X-Twilio-Signature} verifies over the public URL Twilio requested, for this
- * service's account, with every parameter in the shape Twilio sends. Nothing reaches the resource, let alone
- * the database, before this passes. The endpoint label of metrics and refusals is the resource method's name.
+ * form body whose {@code X-Twilio-Signature} verifies over the public URL Twilio requested
+ * ({@link TwilioSignatureVerifier}: the Auth Token, or the SharedKey the request names), for this service's
+ * account, with every parameter in the shape Twilio sends. Nothing reaches the resource, let alone the
+ * database, before this passes. The endpoint label of metrics and refusals is the resource method's name.
  */
 @Provider
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
@@ -34,14 +35,15 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
     public static final String SIGNATURE_HEADER = "X-Twilio-Signature";
     private static final Logger LOG = Logger.getLogger(TwilioRequestReader.class);
 
-    private final String publicBaseUrl;
-    private final TwilioSignature signature;
+    private final TwilioSignatureVerifier signatures;
+    private final TwilioRequestMetrics metrics;
     private final TwilioConfig twilio;
     private final Clock clock;
 
-    public TwilioRequestReader(CallingConfig calling, TwilioConfig twilio, Clock clock) {
-        this.publicBaseUrl = calling.publicBaseUrl();
-        this.signature = new TwilioSignature(twilio.authToken());
+    public TwilioRequestReader(TwilioSignatureVerifier signatures, TwilioRequestMetrics metrics, TwilioConfig twilio,
+                               Clock clock) {
+        this.signatures = signatures;
+        this.metrics = metrics;
         this.twilio = twilio;
         this.clock = clock;
     }
@@ -65,8 +67,9 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
         byte[] body = context.getInputStream().readAllBytes();
         // The one implementation of ServerRequestContext; the interface does not expose the raw path and query.
         ServerHttpRequest request = ((ResteasyReactiveRequestContext) context).serverRequest();
+        HttpHeaders headers = context.getRequestHeaders();
         return verify(endpoint, receivedAt, request.getRequestPath(), request.query(),
-                context.getRequestHeaders().getHeaderString(SIGNATURE_HEADER), body);
+                headers.getHeaderString(SignatureSettings.HEADER), headers.getHeaderString(SIGNATURE_HEADER), body);
     }
 
     @Override
@@ -79,20 +82,16 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
      * Checks the signature over the URL Twilio signed: the public base URL with the request's raw path and query
      * (behind a proxy the host the server sees is the proxy's).
      */
-    TwilioParams verify(String endpoint, OffsetDateTime receivedAt, String path, String query, String signatureHeader,
-                        byte[] body) {
-        String url = publicBaseUrl + path + (query == null ? "" : "?" + query);
+    TwilioParams verify(String endpoint, OffsetDateTime receivedAt, String path, String query, String settingsHeader,
+                        String signatureHeader, byte[] body) {
         FormBody form;
         try {
             form = FormBody.parse(body);
         } catch (FormBody.MalformedFormException e) {
             throw TwilioRequestRejected.invalid(endpoint, null, e.getMessage());
         }
-        if (!signature.isValid(url, form.all(), signatureHeader)) {
-            LOG.warnf("Refused %s request: %s signature for %s", endpoint,
-                    signatureHeader == null ? "missing" : "invalid", path);
-            throw TwilioRequestRejected.forbidden(endpoint, "missing or invalid " + SIGNATURE_HEADER);
-        }
+        metrics.signatureVerified(endpoint,
+                signatures.verify(endpoint, path, query, settingsHeader, signatureHeader, form.all()));
         String accountSid = form.first("AccountSid");
         if (twilio.accountSid().isPresent() && accountSid != null && !twilio.accountSid().get().equals(accountSid)) {
             LOG.warnf("Refused %s request: signed, but for another account", endpoint);

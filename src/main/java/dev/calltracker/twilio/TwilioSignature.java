@@ -1,38 +1,71 @@
 package dev.calltracker.twilio;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Twilio's {@code X-Twilio-Signature}: Base64(HMAC-SHA1(authToken, url + sorted name/value pairs)).
+ * One key Twilio signs {@code X-Twilio-Signature} with: Base64(HMAC(secret, url + sorted name/value pairs)),
+ * the HMAC keyed with the secret's UTF-8 bytes.
  *
- * <p>Same algorithm as {@code com.twilio.security.RequestValidator}, which the tests use as an oracle;
- * the SDK itself is not a runtime dependency (it brings its own HTTP stack and Jackson setup that the
- * reactive service and the native image do not need for one HMAC).
+ * <p>The Auth Token signs with HMAC-SHA1, as {@code com.twilio.security.RequestValidator} (twilio-java) checks,
+ * which the tests use as an oracle. A Webhook Rules SharedKey signs the same string with HMAC-SHA256, as
+ * twilio-node 6.3 ({@code lib/webhooks/webhooks.js}, {@code getExpectedTwilioSignature} with
+ * {@code HMAC_SHA256}) computes it; twilio-java has no such validator. The SDKs are not runtime dependencies
+ * (they bring their own HTTP stack and Jackson set-up that the reactive service and the native image do not
+ * need for one HMAC).
  */
 public final class TwilioSignature {
 
-    private final byte[] key;
+    /** The algorithms Twilio names in {@code X-Twilio-Webhooks-Signature-Settings}, with their JCA names. */
+    public enum Algorithm {
+        HMAC_SHA1("HmacSHA1"),
+        HMAC_SHA256("HmacSHA256");
 
-    public TwilioSignature(String authToken) {
-        this.key = authToken.getBytes(StandardCharsets.UTF_8);
+        private final String jcaName;
+
+        Algorithm(String jcaName) {
+            this.jcaName = jcaName;
+        }
+    }
+
+    /** Keyed once; each check works on a clone, which copies the keyed state instead of deriving it again. */
+    private final Mac prototype;
+
+    public TwilioSignature(String secret, Algorithm algorithm) {
+        try {
+            prototype = Mac.getInstance(algorithm.jcaName);
+            prototype.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), algorithm.jcaName));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(algorithm.jcaName + " is not available", e);
+        }
+        newMac(); // a provider whose Mac cannot be cloned fails here, at start-up, not on a request
+    }
+
+    /** The Auth Token's signature (HMAC-SHA1): every request without a signature-settings header. */
+    public static TwilioSignature authToken(String token) {
+        return new TwilioSignature(token, Algorithm.HMAC_SHA1);
+    }
+
+    /** A Webhook Rules SharedKey's signature (HMAC-SHA256). */
+    public static TwilioSignature sharedKey(String secret) {
+        return new TwilioSignature(secret, Algorithm.HMAC_SHA256);
     }
 
     /** The signature Twilio computes for a form POST to {@code url} with these parameters. */
     public String sign(String url, Map<String, List<String>> params) {
-        StringBuilder data = new StringBuilder(url);
-        // Byte order of UTF-16 code units equals byte order of ASCII names, which is what Twilio sorts.
-        new TreeMap<>(params).forEach((name, values) -> values.forEach(v -> data.append(name).append(v)));
-        return Base64.getEncoder().encodeToString(hmacSha1(data.toString()));
+        Mac mac = newMac();
+        mac.update(url.getBytes(StandardCharsets.UTF_8));
+        mac.update(signedParameters(params));
+        return Base64.getEncoder().encodeToString(mac.doFinal());
     }
 
     /**
@@ -43,21 +76,53 @@ public final class TwilioSignature {
         if (signature == null || signature.isEmpty()) {
             return false;
         }
-        byte[] given = signature.getBytes(StandardCharsets.UTF_8);
-        boolean valid = false;
-        for (String candidate : urlVariants(url)) {
-            // No short-circuit: every variant is checked so timing does not reveal which one matched.
-            valid |= MessageDigest.isEqual(sign(candidate, params).getBytes(StandardCharsets.UTF_8), given);
-        }
-        return valid;
+        return matches(urlVariants(url), signedParameters(params), signature.getBytes(StandardCharsets.UTF_8)) != 0;
     }
 
+    /**
+     * Which of the candidate URLs {@code given} was computed over, as a bit set (bit {@code i}: candidate
+     * {@code i}; at most 32 candidates). Every candidate is computed and compared in constant time whatever
+     * matched, so the time taken does not reveal which one did.
+     */
+    int matches(List<String> urls, byte[] signedParameters, byte[] given) {
+        Mac mac = newMac();
+        Base64.Encoder base64 = Base64.getEncoder();
+        int matched = 0;
+        for (int i = 0; i < urls.size(); i++) {
+            mac.update(urls.get(i).getBytes(StandardCharsets.UTF_8));
+            mac.update(signedParameters);
+            // doFinal resets the clone to its keyed state, ready for the next candidate.
+            boolean equal = MessageDigest.isEqual(base64.encode(mac.doFinal()), given);
+            matched |= (equal ? 1 : 0) << i;
+        }
+        return matched;
+    }
+
+    /**
+     * What follows the URL in the signed string: every parameter sorted by name, each name followed by its
+     * value (every value of a repeated name, in the order received), no separators. Built once per request,
+     * whatever the number of candidate URLs and keys.
+     */
+    static byte[] signedParameters(Map<String, List<String>> params) {
+        String[] names = params.keySet().toArray(new String[0]);
+        // The natural order of UTF-16 code units equals byte order for the ASCII names Twilio sends.
+        Arrays.sort(names);
+        StringBuilder data = new StringBuilder(64 * names.length);
+        for (String name : names) {
+            for (String value : params.get(name)) {
+                data.append(name).append(value);
+            }
+        }
+        return data.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The URL as given, and with its default port (443 for https, 80 for http) removed or added. */
     static List<String> urlVariants(String url) {
         List<String> variants = new ArrayList<>(2);
         variants.add(url);
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = java.net.URI.create(url);
+            uri = URI.create(url);
         } catch (IllegalArgumentException e) {
             return variants;
         }
@@ -80,13 +145,11 @@ public final class TwilioSignature {
         return variants;
     }
 
-    private byte[] hmacSha1(String data) {
+    private Mac newMac() {
         try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(key, "HmacSHA1"));
-            return mac.doFinal(data.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-            throw new IllegalStateException("HmacSHA1 is not available", e);
+            return (Mac) prototype.clone();
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(prototype.getAlgorithm() + " cannot be cloned", e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.calltracker.voice;
 
 import dev.calltracker.config.CallingConfig;
+import dev.calltracker.twilio.CallbackUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.StringWriter;
 import javax.xml.stream.XMLOutputFactory;
@@ -31,9 +32,9 @@ public class TwimlBuilder {
 
     public TwimlBuilder(CallingConfig config) {
         this.config = config;
-        String base = config.publicBaseUrl();
-        this.callbackUrl = base + "/api/calling/webhook" + config.callbackUrlFragment();
-        this.recordingUrl = base + "/api/calling/recording" + config.callbackUrlFragment();
+        CallbackUrls callbacks = new CallbackUrls(config);
+        this.callbackUrl = callbacks.webhook();
+        this.recordingUrl = callbacks.recording();
         this.hangup = write(w -> w.writeEmptyElement("Hangup"));
     }
 

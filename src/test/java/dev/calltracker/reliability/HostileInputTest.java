@@ -130,6 +130,50 @@ class HostileInputTest {
             cases.add(new Case(label + " signed without the query it is sent with", () -> Answer.of(given().contentType(form())
                     .header("X-Twilio-Signature", twilio.sign(path, params)).formParams(params).post(path + "?extra=1")), FORBIDDEN));
 
+            // Webhook Rules signatures: a SharedKey the service does not know, an algorithm it does not accept, a
+            // settings header it cannot read, the Auth Token's signature under a header that names a SharedKey
+            // (a downgrade), a SharedKey signature without its header or over another fragment than the TwiML's.
+            TwilioFake sharedKey = twilio.withSharedKey(TwilioFake.SHARED_KEY_ID, TwilioFake.SHARED_KEY_SECRET);
+            String namesTheKey = "key=" + TwilioFake.SHARED_KEY_ID + ",algorithm=HMAC_SHA256";
+            cases.add(new Case(label + " signed with a SharedKey not configured", () -> Answer.of(
+                    twilio.withSharedKey("webhooks_sharedkey_unknown", TwilioFake.SHARED_KEY_SECRET).post(path, params)), FORBIDDEN));
+            for (String algorithm : List.of("HMAC_SHA1", "HMAC_SHA512", "none", "")) {
+                cases.add(new Case(label + " SharedKey algorithm=" + algorithm, () -> Answer.of(sharedKey
+                        .withHmac(algorithm.equals("HMAC_SHA1") ? "HmacSHA1" : "HmacSHA256")
+                        .withSettingsHeader("key=" + TwilioFake.SHARED_KEY_ID + ",algorithm=" + algorithm).post(path, params)), FORBIDDEN));
+            }
+            for (String header : List.of("garbage", "key=" + TwilioFake.SHARED_KEY_ID, "algorithm=HMAC_SHA256",
+                    "key=" + TwilioFake.SHARED_KEY_ID + ";algorithm=HMAC_SHA256",
+                    "key=" + TwilioFake.SHARED_KEY_ID + ",key=" + TwilioFake.PREVIOUS_SHARED_KEY_ID + ",algorithm=HMAC_SHA256",
+                    "key=' OR '1'='1,algorithm=HMAC_SHA256", "key=<Dial>+19005551234</Dial>,algorithm=HMAC_SHA256",
+                    "key=" + "x".repeat(5000) + ",algorithm=HMAC_SHA256", ",,,", "=")) {
+                // Signed with the Auth Token, which alone would verify: the header must not be ignored.
+                cases.add(new Case(label + " settings header " + abbreviate(header), () -> Answer.of(
+                        twilio.withSettingsHeader(header).post(path, params)), FORBIDDEN));
+                cases.add(new Case(label + " SharedKey signature, settings header " + abbreviate(header), () -> Answer.of(
+                        sharedKey.withSettingsHeader(header).post(path, params)), FORBIDDEN));
+            }
+            cases.add(new Case(label + " Auth Token signature under a SharedKey header", () -> Answer.of(
+                    twilio.withSettingsHeader(namesTheKey).post(path, params)), FORBIDDEN));
+            cases.add(new Case(label + " SharedKey signature without its header", () -> Answer.of(
+                    sharedKey.withSettingsHeader(null).post(path, params)), FORBIDDEN));
+            cases.add(new Case(label + " SharedKey signature naming the other key", () -> Answer.of(
+                    sharedKey.withSettingsHeader("key=" + TwilioFake.PREVIOUS_SHARED_KEY_ID + ",algorithm=HMAC_SHA256")
+                            .post(path, params)), FORBIDDEN));
+            for (String field : params.keySet()) {
+                Map<String, String> altered = new LinkedHashMap<>(params);
+                altered.put(field, params.get(field) + "0");
+                String signature = sharedKey.sign(path, params);
+                cases.add(new Case(label + " " + field + " changed after SharedKey signing", () -> Answer.of(given()
+                        .contentType(form()).header("X-Twilio-Signature", signature)
+                        .header(TwilioFake.SETTINGS_HEADER, namesTheKey).formParams(altered).post(path)), FORBIDDEN));
+            }
+            String otherFragment = path.equals(TwilioFake.VOICE_PATH) ? TwilioFake.CALLBACK_FRAGMENT : "#rc=5&rp=all";
+            cases.add(new Case(label + " signed over the fragment " + otherFragment, () -> Answer.of(
+                    twilio.signingTheFragment(otherFragment).post(path, params)), FORBIDDEN));
+            cases.add(new Case(label + " SharedKey signed over the fragment " + otherFragment, () -> Answer.of(
+                    sharedKey.signingTheFragment(otherFragment).post(path, params)), FORBIDDEN));
+
             // Transport: oversized body, wrong content types, broken encoding, invalid UTF-8.
             cases.add(new Case(label + " oversized body", () -> Answer.of(given().contentType("application/x-www-form-urlencoded")
                     .body("Pad=" + "x".repeat(70_000)).post(path)), Set.of(413)));

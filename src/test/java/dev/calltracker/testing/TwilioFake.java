@@ -30,10 +30,25 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * Plays Twilio against the service under test: form-encoded, signed requests exactly as Twilio sends
  * them. Signs with its own small implementation of the algorithm (not the service's code), so a bug in
  * the service's validator cannot hide itself. Requests go to the public base URL, as Twilio sends them.
+ *
+ * <p>By default it signs as Twilio does without Webhook Rules: HMAC-SHA1 with the Auth Token, over the URL
+ * without the callback fragment. {@link #withSharedKey} signs as a Webhook Rule does (HMAC-SHA256 with a
+ * SharedKey, named in {@code X-Twilio-Webhooks-Signature-Settings}, as twilio-node 6.3's
+ * {@code lib/webhooks/webhooks.js} validates it), {@link #signingTheFragment} over the URL with the
+ * connection-override fragment, as Twilio would if it signs the URL exactly as the TwiML wrote it.
  */
 public final class TwilioFake {
 
     public static final String TEST_AUTH_TOKEN = "test-auth-token-not-a-secret";
+    /** The SharedKeys of the test profile ({@code %test.twilio.webhook-shared-keys}): a rotation in progress. */
+    public static final String SHARED_KEY_ID = "webhooks_sharedkey_test_current";
+    public static final String SHARED_KEY_SECRET = "test-shared-key-current-not-a-secret";
+    public static final String PREVIOUS_SHARED_KEY_ID = "webhooks_sharedkey_test_previous";
+    /** Ends in {@code =}, as a Base64 secret might: the configuration splits each pair at its first {@code =}. */
+    public static final String PREVIOUS_SHARED_KEY_SECRET = "test-shared-key-previous-not-a-secret==";
+    /** {@code calling.callback-url-fragment}'s default, which the TwiML appends to every callback URL. */
+    public static final String CALLBACK_FRAGMENT = "#rc=3&rp=ct,rt,5xx";
+    public static final String SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings";
     public static final String ACCOUNT_SID = "AC" + "0".repeat(32);
     public static final String VOICE_PATH = "/api/webhooks/twilio/voice-client";
     public static final String WEBHOOK_PATH = "/api/calling/webhook";
@@ -42,11 +57,24 @@ public final class TwilioFake {
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     private final String publicBaseUrl;
-    private final String authToken;
+    private final String secret;
+    /** The JCA name of the HMAC: HmacSHA1 for the Auth Token, HmacSHA256 for a SharedKey. */
+    private final String hmac;
+    /** The {@value #SETTINGS_HEADER} header sent, or null for none. */
+    private final String settingsHeader;
+    /** Appended to the URL that is signed (never to the one requested: a fragment is never sent). */
+    private final String signedFragment;
 
     public TwilioFake(String publicBaseUrl, String authToken) {
+        this(publicBaseUrl, authToken, "HmacSHA1", null, "");
+    }
+
+    private TwilioFake(String publicBaseUrl, String secret, String hmac, String settingsHeader, String signedFragment) {
         this.publicBaseUrl = publicBaseUrl;
-        this.authToken = authToken;
+        this.secret = secret;
+        this.hmac = hmac;
+        this.settingsHeader = settingsHeader;
+        this.signedFragment = signedFragment;
     }
 
     /**
@@ -59,7 +87,33 @@ public final class TwilioFake {
 
     /** The same service, signed with another token (a stale or stolen one). */
     public TwilioFake withAuthToken(String otherToken) {
-        return new TwilioFake(publicBaseUrl, otherToken);
+        return new TwilioFake(publicBaseUrl, otherToken, "HmacSHA1", null, signedFragment);
+    }
+
+    /** Signs as a Webhook Rule with this SharedKey: HMAC-SHA256, {@code key=<id>,algorithm=HMAC_SHA256}. */
+    public TwilioFake withSharedKey(String keyId, String keySecret) {
+        return new TwilioFake(publicBaseUrl, keySecret, "HmacSHA256", "key=" + keyId + ",algorithm=HMAC_SHA256",
+                signedFragment);
+    }
+
+    /** Signs as before, but sends this {@value #SETTINGS_HEADER} (null: none), whatever it says. */
+    public TwilioFake withSettingsHeader(String header) {
+        return new TwilioFake(publicBaseUrl, secret, hmac, header, signedFragment);
+    }
+
+    /** Signs with this HMAC (a JCA name such as {@code HmacSHA1}) and the same secret and header. */
+    public TwilioFake withHmac(String jcaName) {
+        return new TwilioFake(publicBaseUrl, secret, jcaName, settingsHeader, signedFragment);
+    }
+
+    /** Signs the URL with this fragment appended, as it is written in the TwiML (the request still goes without). */
+    public TwilioFake signingTheFragment(String fragment) {
+        return new TwilioFake(publicBaseUrl, secret, hmac, settingsHeader, fragment);
+    }
+
+    /** Signs the URL with {@link #CALLBACK_FRAGMENT}. */
+    public TwilioFake signingTheFragment() {
+        return signingTheFragment(CALLBACK_FRAGMENT);
     }
 
     /** The URL Twilio knows the service by; the TwiML the service answers points there. */
@@ -78,26 +132,33 @@ public final class TwilioFake {
     }
 
     public String sign(String path, Map<String, String> params) {
-        StringBuilder data = new StringBuilder(publicBaseUrl).append(path);
+        StringBuilder data = new StringBuilder(publicBaseUrl).append(path).append(signedFragment);
         new TreeMap<>(params).forEach((k, v) -> data.append(k).append(v));
         try {
-            Mac mac = Mac.getInstance("HmacSHA1");
-            mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+            Mac mac = Mac.getInstance(hmac);
+            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), hmac));
             return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
+    /** The {@value #SETTINGS_HEADER} this fake sends, or null. */
+    public String settingsHeader() {
+        return settingsHeader;
+    }
+
     /** POSTs a signed form to the service. */
     public Response post(String path, Map<String, String> params) {
-        return given()
+        var request = given()
                 .baseUri(publicBaseUrl).port(-1)
                 .urlEncodingEnabled(true)
                 .contentType("application/x-www-form-urlencoded; charset=UTF-8")
-                .header("X-Twilio-Signature", sign(path, params))
-                .formParams(params)
-                .post(path);
+                .header("X-Twilio-Signature", sign(path, params));
+        if (settingsHeader != null) {
+            request.header(SETTINGS_HEADER, settingsHeader);
+        }
+        return request.formParams(params).post(path);
     }
 
     /**
@@ -117,13 +178,16 @@ public final class TwilioFake {
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(publicBaseUrl + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(publicBaseUrl + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Twilio-Signature", sign(path, params))
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (settingsHeader != null) {
+            request.header(SETTINGS_HEADER, settingsHeader);
+        }
         try {
-            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
