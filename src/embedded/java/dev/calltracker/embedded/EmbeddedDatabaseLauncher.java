@@ -38,14 +38,18 @@ public class EmbeddedDatabaseLauncher {
             "mp.jwt.verify.issuer", new String[] {"MP_JWT_VERIFY_ISSUER", "call-tracker-dev"},
             "mp.jwt.verify.audiences", new String[] {"MP_JWT_VERIFY_AUDIENCES", "authenticated"});
 
+    static final String DEV_MODE_PROPERTY = "calltracker.dev-mode";
+
     public static void main(String... args) throws Exception {
         if (isSet("quarkus.datasource.jdbc.url", "QUARKUS_DATASOURCE_JDBC_URL")
                 || isSet("quarkus.datasource.reactive.url", "QUARKUS_DATASOURCE_REACTIVE_URL")) {
             Quarkus.run(args);
             return;
         }
-        boolean devMode = LaunchMode.current() == LaunchMode.DEVELOPMENT;
-        if (!devMode && !demoRequested(args)) {
+        // `./mvnw quarkus:dev` marks its JVM (pom.xml, quarkus-maven-plugin): the launch mode is not known yet here.
+        boolean devMode = LaunchMode.current() == LaunchMode.DEVELOPMENT || Boolean.getBoolean(DEV_MODE_PROPERTY);
+        boolean demo = !devMode && demoRequested(args);
+        if (!devMode && !demo) {
             System.err.println("call-tracker cannot start: it is not configured. Set QUARKUS_DATASOURCE_JDBC_URL, "
                     + "QUARKUS_DATASOURCE_REACTIVE_URL, QUARKUS_DATASOURCE_USERNAME, QUARKUS_DATASOURCE_PASSWORD, "
                     + "CALLING_PUBLIC_BASE_URL, CALLING_CALLER_ID and TWILIO_AUTH_TOKEN (README, \"Configuration\"). "
@@ -53,7 +57,7 @@ public class EmbeddedDatabaseLauncher {
                     + "or --demo.");
             System.exit(1);
         }
-        if (!devMode) {
+        if (demo) {
             LOG.warn("DEMO MODE (CALLTRACKER_DEMO / --demo): embedded database and PUBLIC demo credentials "
                     + "(Twilio token, JWT key, both in the repository). Anyone can sign requests for this instance. "
                     + "Never expose it.");
@@ -71,13 +75,15 @@ public class EmbeddedDatabaseLauncher {
             System.setProperty("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres");
             System.setProperty("quarkus.datasource.username", "postgres");
             System.setProperty("quarkus.datasource.password", "postgres");
-            // A demo jar runs the prod profile, which requires these settings: it gets the demo values for the
-            // prod profile only (the "%prod." prefix), so that in dev mode the dev profile's own values win.
-            DEMO_DEFAULTS.forEach((property, envAndValue) -> {
-                if (!isSet(property, envAndValue[0])) {
-                    System.setProperty("%prod." + property, envAndValue[1]);
-                }
-            });
+            if (demo) {
+                // A demo jar runs the prod profile, which requires these settings: the demo values, for the
+                // prod profile only. Dev mode has its own (%dev) values.
+                DEMO_DEFAULTS.forEach((property, envAndValue) -> {
+                    if (!isSet(property, envAndValue[0])) {
+                        System.setProperty("%prod." + property, envAndValue[1]);
+                    }
+                });
+            }
             Quarkus.run(args);
         }
     }
