@@ -2,11 +2,9 @@ package dev.calltracker.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.calltracker.testing.ServiceProcess;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -20,16 +18,7 @@ class UnconfiguredStartIT {
 
     @Test
     void anUnconfiguredArtifactRefusesToStartAndNamesWhatToSet() throws Exception {
-        List<String> command = new ArrayList<>();
-        String nativeImage = System.getProperty("native.image.path");
-        if (nativeImage != null && new File(nativeImage).canExecute()) {
-            command.add(nativeImage);
-        } else {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-jar");
-            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
-        }
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        ProcessBuilder builder = new ProcessBuilder(ServiceProcess.command(List.of())).redirectErrorStream(true);
         builder.environment().clear();
         builder.environment().put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         Process process = builder.start();

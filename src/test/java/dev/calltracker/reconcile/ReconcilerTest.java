@@ -37,6 +37,10 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -298,33 +302,22 @@ class ReconcilerTest {
         twilioApi.verify(1, getRequestedFor(urlPathEqualTo(url)));
     }
 
-    @ParameterizedTest(name = "HTTP {0}")
-    @ValueSource(ints = {408, 429, 500, 502, 503, 504})
-    void aTransientFailureIsRetriedUntilTwilioAnswers(int status) {
-        String sid = newSid("CA");
-        String url = CALLS + "/" + sid + ".json";
-        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("transient").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withStatus(status)).willSetStateTo("once"));
-        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("transient").whenScenarioStateIs("once")
-                .willReturn(aResponse().withStatus(status)).willSetStateTo("answered"));
-        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("transient").whenScenarioStateIs("answered")
-                .willReturn(okJson(twilioCall(sid, null, "completed", 5, now().minusMinutes(2), now().minusMinutes(1)))));
-
-        assertThat(gateway.fetchCall(sid).await().atMost(AWAIT)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("completed"));
-        twilioApi.verify(3, getRequestedFor(urlPathEqualTo(url)));
+    static Stream<Arguments> transientFailures() {
+        return Stream.concat(IntStream.of(408, 429, 500, 502, 503, 504).mapToObj(status ->
+                        Arguments.of("HTTP " + status, List.of(aResponse().withStatus(status), aResponse().withStatus(status)))),
+                Stream.of(Arguments.of("connection reset", List.of(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)))));
     }
 
-    @Test
-    void aConnectionResetIsRetried() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("transientFailures")
+    void aTransientFailureIsRetriedUntilTwilioAnswers(String failure,
+                                                      List<com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> failures) {
         String sid = newSid("CA");
         String url = CALLS + "/" + sid + ".json";
-        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("reset").whenScenarioStateIs(STARTED)
-                .willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)).willSetStateTo("answered"));
-        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario("reset").whenScenarioStateIs("answered")
-                .willReturn(okJson(twilioCall(sid, null, "busy", 0, now().minusMinutes(2), now().minusMinutes(1)))));
+        answersAfter(url, failures, okJson(twilioCall(sid, null, "completed", 5, now().minusMinutes(2), now().minusMinutes(1))));
 
-        assertThat(gateway.fetchCall(sid).await().atMost(AWAIT)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("busy"));
-        twilioApi.verify(2, getRequestedFor(urlPathEqualTo(url)));
+        assertThat(gateway.fetchCall(sid).await().atMost(AWAIT)).hasValueSatisfying(c -> assertThat(c.status()).isEqualTo("completed"));
+        twilioApi.verify(failures.size() + 1, getRequestedFor(urlPathEqualTo(url)));
     }
 
     @Test
@@ -516,5 +509,18 @@ class ReconcilerTest {
                 .body(org.hamcrest.Matchers.containsString("calltracker_calls_stuck"))
                 .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_decisions_total"))
                 .body(org.hamcrest.Matchers.containsString("calltracker_twilio_api_errors_total"));
+    }
+
+    /** Twilio's API answers {@code url} with each failure once, in order, then with {@code answer}. */
+    private void answersAfter(String url, List<com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder> failures,
+                              com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder answer) {
+        String state = STARTED;
+        for (int i = 0; i < failures.size(); i++) {
+            String next = "failed-" + (i + 1);
+            twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario(url).whenScenarioStateIs(state)
+                    .willReturn(failures.get(i)).willSetStateTo(next));
+            state = next;
+        }
+        twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario(url).whenScenarioStateIs(state).willReturn(answer));
     }
 }

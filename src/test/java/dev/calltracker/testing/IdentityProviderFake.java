@@ -137,22 +137,24 @@ public final class IdentityProviderFake {
     }
 
     private static RsaJsonWebKey rsa(String kid) {
-        try {
-            RsaJsonWebKey key = RsaJwkGenerator.generateJwk(2048);
-            key.setKeyId(kid);
-            key.setAlgorithm(AlgorithmIdentifiers.RSA_USING_SHA256);
-            key.setUse("sig");
-            return key;
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
+        return published(() -> RsaJwkGenerator.generateJwk(2048), kid, AlgorithmIdentifiers.RSA_USING_SHA256);
     }
 
     private static EllipticCurveJsonWebKey ec(String kid) {
+        return published(() -> EcJwkGenerator.generateJwk(org.jose4j.keys.EllipticCurves.P256), kid,
+                AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+    }
+
+    private interface KeyGenerator<K extends PublicJsonWebKey> {
+        K generate() throws JoseException;
+    }
+
+    /** A new signing key as a JWKS publishes it: with its kid, algorithm and use. */
+    private static <K extends PublicJsonWebKey> K published(KeyGenerator<K> generator, String kid, String algorithm) {
         try {
-            EllipticCurveJsonWebKey key = EcJwkGenerator.generateJwk(org.jose4j.keys.EllipticCurves.P256);
+            K key = generator.generate();
             key.setKeyId(kid);
-            key.setAlgorithm(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+            key.setAlgorithm(algorithm);
             key.setUse("sig");
             return key;
         } catch (JoseException e) {

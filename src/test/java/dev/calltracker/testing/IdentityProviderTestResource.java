@@ -5,7 +5,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +16,18 @@ import java.util.Map;
 public class IdentityProviderTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String JWKS_PATH = "/auth/v1/.well-known/jwks.json";
-    /** The server of the running service (a test profile's restart starts another before the last one stops). */
-    private static volatile WireMockServer running;
+    private static final RunningServer RUNNING = new RunningServer();
     private WireMockServer server;
 
     /** Publishes the identity provider's current keys (again: after {@link IdentityProviderFake#rotate()}). */
     public static void publishKeys() {
-        running.stubFor(get(urlEqualTo(JWKS_PATH)).willReturn(aResponse()
+        RUNNING.current().stubFor(get(urlEqualTo(JWKS_PATH)).willReturn(aResponse()
                 .withHeader("Content-Type", "application/json").withBody(IdentityProviderFake.jwks())));
     }
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-        running = server;
+        server = RUNNING.start();
         publishKeys();
         return Map.of(
                 "mp.jwt.verify.publickey.location", server.baseUrl() + JWKS_PATH,
@@ -41,18 +37,13 @@ public class IdentityProviderTestResource implements QuarkusTestResourceLifecycl
 
     /** The same settings as {@code name=value}, for a service started as a process of its own. */
     public static List<String> settings() {
-        return List.of("mp.jwt.verify.publickey.location=" + running.baseUrl() + JWKS_PATH,
+        return List.of("mp.jwt.verify.publickey.location=" + RUNNING.current().baseUrl() + JWKS_PATH,
                 "mp.jwt.verify.issuer=" + IdentityProviderFake.ISSUER,
                 "mp.jwt.verify.audiences=" + IdentityProviderFake.AUDIENCE);
     }
 
     @Override
     public void stop() {
-        if (running == server) {
-            running = null;
-        }
-        if (server != null) {
-            server.stop();
-        }
+        RUNNING.stop(server);
     }
 }

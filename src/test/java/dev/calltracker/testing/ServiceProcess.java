@@ -33,17 +33,27 @@ public record ServiceProcess(Process process, int port, Path log) implements Aut
                 extraProperties);
     }
 
-    public static ServiceProcess start(int port, String jdbcUrl, String user, String password, String... extraProperties)
-            throws IOException, InterruptedException {
+    /**
+     * The command that starts the packaged artifact with these system properties ({@code name=value}): the
+     * native executable when {@code native.image.path} points at one, else the fast-jar.
+     */
+    public static List<String> command(List<String> properties) {
         List<String> command = new ArrayList<>();
         String nativeImage = System.getProperty("native.image.path");
-        if (nativeImage != null && new File(nativeImage).canExecute()) {
-            command.add(nativeImage);
-        } else {
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        boolean isNative = nativeImage != null && new File(nativeImage).canExecute();
+        command.add(isNative ? nativeImage : Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        properties.forEach(property -> command.add("-D" + property));
+        if (!isNative) {
+            command.add("-jar");
+            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
         }
+        return command;
+    }
+
+    public static ServiceProcess start(int port, String jdbcUrl, String user, String password, String... extraProperties)
+            throws IOException, InterruptedException {
         String reactiveUrl = jdbcUrl.replaceFirst("^jdbc:", "");
-        for (String property : List.of(
+        List<String> properties = new ArrayList<>(List.of(
                 "quarkus.profile=test",
                 "quarkus.http.port=" + port,
                 "calling.public-base-url=http://localhost:" + port,
@@ -51,19 +61,10 @@ public record ServiceProcess(Process process, int port, Path log) implements Aut
                 "quarkus.datasource.reactive.url=" + reactiveUrl,
                 "quarkus.datasource.username=" + user,
                 "quarkus.datasource.password=" + password,
-                "quarkus.log.file.enabled=false")) {
-            command.add("-D" + property);
-        }
-        for (String property : IdentityProviderTestResource.settings()) {
-            command.add("-D" + property);
-        }
-        for (String property : extraProperties) {
-            command.add("-D" + property);
-        }
-        if (command.size() > 0 && command.get(0).endsWith("java")) {
-            command.add("-jar");
-            command.add(Path.of("target", "quarkus-app", "quarkus-run.jar").toString());
-        }
+                "quarkus.log.file.enabled=false"));
+        properties.addAll(IdentityProviderTestResource.settings());
+        properties.addAll(List.of(extraProperties));
+        List<String> command = command(properties);
         Path log = Files.createTempFile("call-tracker-process", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         ServiceProcess service = new ServiceProcess(process, port, log);

@@ -1,7 +1,6 @@
 package dev.calltracker.testing;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
@@ -13,19 +12,17 @@ public class TwilioApiTestResource implements QuarkusTestResourceLifecycleManage
 
     public static final String ADMIN_TOKEN = "test-admin-token";
 
-    private static volatile WireMockServer running;
+    private static final RunningServer RUNNING = new RunningServer();
     private WireMockServer server;
 
     /** The server of the running service, for code that has no test instance to be injected into. */
     public static WireMockServer server() {
-        return running;
+        return RUNNING.current();
     }
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        server.start();
-        running = server;
+        server = RUNNING.start();
         return Map.of(
                 "twilio.api-base-url", server.baseUrl(),
                 "twilio.account-sid", TwilioFake.ACCOUNT_SID,
@@ -39,11 +36,6 @@ public class TwilioApiTestResource implements QuarkusTestResourceLifecycleManage
 
     @Override
     public void stop() {
-        if (running == server) {
-            running = null;
-        }
-        if (server != null) {
-            server.stop();
-        }
+        RUNNING.stop(server);
     }
 }
