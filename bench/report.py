@@ -251,9 +251,10 @@ COLUMNS = [("conns", "level", "%d"), ("req/s", "rps", "%.0f"), ("p50 ms", "p50",
            ("all CPU%", "all_cpu", "%.0f"), ("pgbench tps", "pgb_tps", "%.0f"), ("ratio", "ratio", "%.2f")]
 
 
-def level_rows(raw):
+def level_rows(raw, prefix=""):
+    """The levels of the jar (level-*.env) or, with prefix "native-", of the native executable."""
     rows = []
-    for path in glob.glob(os.path.join(raw, "level-*.env")):
+    for path in glob.glob(os.path.join(raw, prefix + "level-*.env")):
         v = read_env(path)
         if "rps" not in v:
             continue
@@ -263,7 +264,9 @@ def level_rows(raw):
             "p99": num(v, "p99_us") / 1000, "p999": num(v, "p999_us") / 1000, "max": num(v, "max_us") / 1000,
             "errors": num(v, "errors"), "dup": num(v, "result_duplicate"), "rss": num(v, "rss_max_kib") / 1024,
             "svc_cpu": num(v, "svc_cpu_pct"), "pg_cpu": num(v, "pg_cpu_pct"), "all_cpu": num(v, "machine_cpu_pct"),
-            "pgb_tps": pgb, "ratio": num(v, "rps") / pgb if pgb else float("nan"), "env": v, "raw": raw})
+            "pgb_tps": pgb, "ratio": num(v, "rps") / pgb if pgb else float("nan"),
+            "cpu_ms": num(v, "svc_cpu_pct") * 10 / num(v, "rps") if num(v, "rps") else float("nan"),
+            "env": v, "raw": raw, "prefix": prefix})
     return sorted(rows, key=lambda r: r["level"])
 
 
@@ -292,9 +295,9 @@ def pgbench_latency(logs, skip_s=2.0):
     print("pgbench_max_us=%d" % lat[-1])
 
 
-def half_line(raw):
+def half_line(raw, prefix=""):
     """The paced run at half the best throughput (run.sh BENCH_HALF), as one sentence; None if not run."""
-    path = os.path.join(raw, "half.env")
+    path = os.path.join(raw, prefix + "half.env")
     if not os.path.exists(path):
         return None
     v = read_env(path)
@@ -318,9 +321,9 @@ def fmt(spec, value):
     return spec % value
 
 
-def table(rows):
-    head = [c[0] for c in COLUMNS]
-    body = [[fmt(spec, r[key]) for _, key, spec in COLUMNS] for r in rows]
+def table(rows, columns=COLUMNS):
+    head = [c[0] for c in columns]
+    body = [[fmt(spec, r[key]) for _, key, spec in columns] for r in rows]
     widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
     text = "  ".join(h.rjust(w) for h, w in zip(head, widths)) + "\n"
     for b in body:
@@ -378,6 +381,131 @@ def statements_md(rows):
     return md
 
 
+# --- JVM vs native -----------------------------------------------------------------------------------
+NATIVE_COLUMNS = COLUMNS[:-2] + [("svc CPU ms/req", "cpu_ms", "%.2f")]
+
+# What the harness that builds the native executable here (../shared/native, its README) does not prove:
+# stated next to every native figure.
+NATIVE_CAVEATS = [
+    "built with the SubstrateVM test harness (`../shared/native`), not a GraalVM/Mandrel distribution: the "
+    "real builder (`org.graalvm.nativeimage:svm` 25.0.4) on Temurin **JDK 25.0.3** (JVMCI version check "
+    "disabled), so its class library is JDK 25's where the JVM column runs the machine's JDK (%(java)s);",
+    "the JDK's native code (`libjava`, `libnet`, `libnio`, `libzip`, ...) is **linked dynamically** from the "
+    "harness' toolchain folder (with a `libjvm.so` shim), not statically: the RSS counts those shared objects' "
+    "resident pages where a distribution build carries the parts it uses inside the binary, and the binary "
+    "is not self-contained (its size is not a Mandrel build's);",
+    "about **140 rarely used `JVM_*` functions are stubs** that abort with `JVM shim: X called but not "
+    "implemented` (%(shim)s);",
+    "**container memory limits are ignored** for heap sizing (%(heap)s);",
+    "**CPU features may be under-reported** to the compiled code (the harness' cpuid stand-in), so the "
+    "throughput and CPU figures may be pessimistic against a distribution build on the same CPU;",
+    "the native part runs **after** the JVM part, against the same PostgreSQL and continuing the same corpus, "
+    "on a database the JVM part and pgbench have grown; pgbench is not repeated for it.",
+]
+
+
+def native_section(raw, run, start, jvm_rows):
+    """The side-by-side table of the jar and the native executable (run.sh BENCH_NATIVE); None if not run."""
+    nat_rows = level_rows(raw, "native-")
+    if not nat_rows and "native_ready_ms" not in start:
+        return None
+    jh, nh = read_env(os.path.join(raw, "half.env")), read_env(os.path.join(raw, "native-half.env"))
+    mib = lambda k: "%.0f" % (num(start, k) / 1024) if k in start else "-"
+    best = lambda rows: max(rows, key=lambda r: r["rps"]) if rows else None
+    jb, nb = best(jvm_rows), best(nat_rows)
+
+    def per_level(rows):
+        return " / ".join("%.0f" % r["rps"] for r in rows) or "-"
+
+    def errors(rows, half):
+        return "%d" % (sum(r["errors"] for r in rows) + num(half, "errors")) if rows else "-"
+
+    def ms(half, key):
+        return "%.1f" % (num(half, key) / 1000) if key in half else "-"
+
+    levels = " / ".join("%d" % r["level"] for r in (jvm_rows or nat_rows))
+    lines = [
+        ("start-up to ready, migrated database (ms)", start.get("ready_ready_ms", "-"), start.get("native_ready_ms", "-")),
+        ("RSS right after start (MiB)", mib("ready_rss_kib"), mib("native_rss_kib")),
+        ("max RSS under load (MiB)", "%.0f" % max(r["rss"] for r in jvm_rows) if jvm_rows else "-",
+         "%.0f" % max(r["rss"] for r in nat_rows) if nat_rows else "-"),
+        ("RSS after the benchmark (MiB)", mib("after_rss_kib"), mib("native_after_rss_kib")),
+        ("best req/s (at connections)", "%.0f (%d)" % (jb["rps"], jb["level"]) if jb else "-",
+         "%.0f (%d)" % (nb["rps"], nb["level"]) if nb else "-"),
+        ("req/s at %s connections" % levels, per_level(jvm_rows), per_level(nat_rows)),
+        ("service CPU per request at the best level (ms)", fmt("%.2f", jb["cpu_ms"]) if jb else "-",
+         fmt("%.2f", nb["cpu_ms"]) if nb else "-"),
+        ("half load: req/s offered (half the own best)", jh.get("offered_rps", "-"), nh.get("offered_rps", "-")),
+        ("**p99 at half load (ms)**", ms(jh, "p99_us"), ms(nh, "p99_us")),
+        ("p50 at half load (ms)", "%.2f" % (num(jh, "p50_us") / 1000) if "p50_us" in jh else "-",
+         "%.2f" % (num(nh, "p50_us") / 1000) if "p50_us" in nh else "-"),
+        ("errors (levels and half load)", errors(jvm_rows, jh), errors(nat_rows, nh)),
+    ]
+    version = re.search(r'"([^"]+)"', run.get("java_version", ""))
+    jvm_head = "JVM (%s%s)" % ("JDK %s" % version.group(1) if version else "java",
+                               ", `%s`" % run["java_opts"] if run.get("java_opts") else "")
+    nat_head = "native (harness, JDK 25.0.3%s)" % (", `%s`" % run["native_opts"] if run.get("native_opts") else "")
+    md = ["| | %s | %s |" % (jvm_head, nat_head), "|---|---:|---:|"]
+    md += ["| %s | %s | %s |" % line for line in lines]
+    w0, w1, w2 = (max(len(str(l[i]).replace("*", "")) for l in lines) for i in range(3))
+    text = "\n".join("%s  %s  %s" % (l[0].replace("*", "").ljust(w0), str(l[1]).rjust(max(w1, 3)),
+                                     str(l[2]).rjust(max(w2, 6)))
+                     for l in [("", "JVM", "native")] + lines) + "\n"
+
+    shim_path = os.path.join(raw, "native-shim.txt")
+    shim = open(shim_path).read().strip() if os.path.exists(shim_path) else ""
+    heap = ("this run passes `%s`, as the Kubernetes deployment does, so both columns have the same heap limit"
+            % run["native_opts"] if "-Xmx" in run.get("native_opts", "")
+            else "this run passes no `-Xmx`: the heap is sized from the machine's memory")
+    values = {"java": run.get("java_version", "?"), "heap": heap,
+              "shim": "**one was hit in this run**, see below: the harness, not the product" if shim
+              else "none was hit in this run: no such line in the native executable's log"}
+    out = ["## JVM vs native", ""]
+    out.append("Both in this run, against the same PostgreSQL, corpus and settings. Native executable: `%s` "
+               "(sha256 %s…, file dated %s), warm-up %s s (the JVM's: %s s). Start-up: from the process start "
+               "to the first 200 of `/q/health/ready`, against the already migrated database (native: the second "
+               "start, %s ms the first; Quarkus says %s s)."
+               % (run.get("native_bin", "?"), run.get("native_sha256", "?"), run.get("native_mtime", "?"),
+                  run.get("native_warmup", "?"), run.get("warmup", "?"), start.get("native_first_ready_ms", "?"),
+                  start.get("native_quarkus_s", "?")))
+    out.append("")
+    out.append("\n".join(md))
+    out.append("")
+    out.append("**Caveats of the native figures** (the harness, `/work/shared/native/README.md`):")
+    out.append("")
+    out.extend("- " + c % values for c in NATIVE_CAVEATS)
+    out.append("")
+    if shim:
+        out.append("`JVM shim` abort in the native executable's log (raw/native-shim.txt):")
+        out.append("")
+        out.append("```\n%s\n```" % shim)
+        out.append("")
+    if nat_rows:
+        _, nmd = table(nat_rows, NATIVE_COLUMNS)
+        out.append("Native executable per level (same columns as above; svc CPU ms/req = the service's CPU time "
+                   "per request):")
+        out.append("")
+        out.append(nmd)
+    nhalf = half_line(raw, "native-")
+    if nhalf:
+        out.append("Native, h" + nhalf[1:])
+        out.append("")
+    check_path = os.path.join(raw, "check-native.txt")
+    if os.path.exists(check_path):
+        check = open(check_path).read().strip()
+        if check:
+            out.append("Correctness after the native part (every call fully delivered by the JVM and the native "
+                       "executable together): " + check.splitlines()[0][len("check: "):])
+            out.extend("    " + line.strip() for line in check.splitlines()[1:])
+            out.append("")
+    for r in nat_rows:
+        threads_txt = os.path.join(raw, "native-threads-%d.txt" % r["level"])
+        if os.path.exists(threads_txt):
+            out.append("Native, %d connections: service CPU by thread group (100 %% = one core):\n\n```\n%s```\n"
+                       % (r["level"], open(threads_txt).read()))
+    return text, "\n".join(out), shim
+
+
 def pgbench_count(v):
     calls = sum(num(v, "pgb_%s_calls" % k) for k in ("append", "record"))
     return "%d" % calls if calls else "?"
@@ -397,13 +525,16 @@ def jmh_md(raw):
     return text, md
 
 
-def plot(rows, results):
+def plot(rows, results, native_rows=()):
     if not rows or not shutil.which("gnuplot"):
         return None
     data = os.path.join(results, "raw", "plot.dat")
+    native = {r["level"]: r for r in native_rows}
     with open(data, "w") as f:
         for r in rows:
-            f.write("%d %.1f %.1f %.3f\n" % (r["level"], r["rps"], r["pgb_tps"], r["p99"]))
+            n = native.get(r["level"])
+            f.write("%d %.1f %.1f %.3f %s %s\n" % (r["level"], r["rps"], r["pgb_tps"], r["p99"],
+                                                  "%.1f" % n["rps"] if n else "NaN", "%.3f" % n["p99"] if n else "NaN"))
     png = os.path.join(results, "results.png")
     script = """
 set terminal pngcairo size 900,500 noenhanced
@@ -422,8 +553,10 @@ set key left top
 set grid
 plot '%s' using 1:2 with linespoints lw 2 title 'service req/s', \
      '' using 1:3 with linespoints lw 2 title 'pgbench tps (same SQL)', \
-     '' using 1:4 axes x1y2 with linespoints dt 2 lw 2 title 'service p99 ms'
-""" % (png, ", ".join("%d" % r["level"] for r in rows), data)
+     '' using 1:4 axes x1y2 with linespoints dt 2 lw 2 title 'service p99 ms'%s
+""" % (png, ", ".join("%d" % r["level"] for r in rows), data,
+       ", \\\n     '' using 1:5 with linespoints lw 2 title 'native req/s', \\\n"
+       "     '' using 1:6 axes x1y2 with linespoints dt 2 lw 2 title 'native p99 ms'" if native else "")
     try:
         subprocess.run(["gnuplot"], input=script.encode(), check=True, capture_output=True)
     except (subprocess.CalledProcessError, OSError) as e:
@@ -466,6 +599,15 @@ def report(raw, results):
         print(jtext, end="")
     if check:
         print(check.splitlines()[0])
+    native = native_section(raw, run, start, rows)
+    if native:
+        print("JVM vs native (same run; native: SubstrateVM harness, see the caveats in results.md):")
+        print(native[0], end="")
+        if native[2]:
+            print("JVM shim abort in the native executable's log: raw/native-shim.txt (the harness, not the product)")
+        check_native = os.path.join(raw, "check-native.txt")
+        if os.path.exists(check_native) and open(check_native).read().strip():
+            print("after the native part: " + open(check_native).read().strip().splitlines()[0])
 
     md = ["# call-tracker benchmark results", ""]
     md.append("Measured %s on %s (%s cores, %s GiB), Linux %s; %s; %s. Service commit %s%s. Each level: wrk "
@@ -494,12 +636,16 @@ def report(raw, results):
         md.append("")
         md.append(half)
         md.append("")
-    md.append(startup[0].upper() + startup[1:] + ". Native binary: not measured (none can be built on this machine).")
+    md.append(startup[0].upper() + startup[1:] + (". Native executable: see [JVM vs native](#jvm-vs-native)."
+                                                  if native else ". Native executable: not measured in this run "
+                                                  "(`BENCH_NATIVE`, see bench/README.md)."))
     md.append("")
     if check:
         md.append("Correctness after the run: " + check.splitlines()[0][len("check: "):])
         md.extend("    " + line.strip() for line in check.splitlines()[1:])
         md.append("")
+    if native:
+        md.append(native[1])
     md.append("## Per statement (pg_stat_statements; mean execution time inside PostgreSQL)")
     md.append(statements_md(rows))
     stats = os.path.join(raw, "table-stats.txt")
@@ -516,7 +662,7 @@ def report(raw, results):
         md.append("## JMH: in-process hot path (%s)" % "one JVM fork, short runs")
         md.append("")
         md.append(jmd)
-    png = plot(rows, results)
+    png = plot(rows, results, level_rows(raw, "native-"))
     if png:
         md.append("![throughput and p99](results.png)")
         md.append("")

@@ -18,6 +18,8 @@
 #      bench/gen_pgbench.py generates from bench/pgbench-callback.sql.in and the copy's
 #      src/main/resources/sql), the same client count and duration, against the same database;
 #   7. checks that every call fully delivered ended in the expected state (bench/report.py check);
+#   7b. with BENCH_NATIVE: the same for the native executable, against the same PostgreSQL and corpus
+#      (start-up to ready and RSS, the levels and the half-load run without pgbench; the check again);
 #   8. JMH microbenchmarks of the hot path (bench/jmh);
 #   9. prints the table and writes bench/results/results.md (+ results.png when gnuplot is there) and
 #      the raw outputs in bench/results/raw/.
@@ -50,6 +52,16 @@
 #                            needed; sees native frames such as write(2), which JFR does not sample):
 #                            raw/profile.collapsed (flame-graph input), raw/profile-top.txt
 #   BENCH_REUSE_BUILD=       a source copy kept by an earlier run (/tmp/call-tracker-bench.*/src): skip the build
+#   BENCH_NATIVE=            path of a native executable of the same sources (prebuilt: scripts/native-it.sh or
+#                            ../shared/native/bin/build-native.sh . leave target/call-tracker-*-runner). After
+#                            the JVM part the same run measures it against the same database and corpus:
+#                            start-up to ready and RSS, warm-up, BENCH_LEVELS, the half-load run at half its
+#                            own best level (pgbench is not repeated: the database's limit is the JVM part's).
+#                            The run uses a copy; the file itself is only read.
+#   BENCH_NATIVE_OPTS=-Xmx128m  run-time options of the native executable (SubstrateVM takes -Xmx at run time;
+#                            the Kubernetes deployment passes -Xmx128m to the native image, docker/kubernetes)
+#   BENCH_NATIVE_WARMUP=10   seconds of warm-up traffic for the native executable (no JIT to wait for: this
+#                            opens the pool's connections and runs every code path once)
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -73,6 +85,10 @@ JMH_ARGS=${BENCH_JMH_ARGS:-"-wi 2 -i 3 -f 1 -w 2s -r 2s"}
 RUN_PGBENCH=${BENCH_PGBENCH:-1}
 RUN_HALF=${BENCH_HALF:-1}
 RESULTS=${BENCH_RESULTS:-$BENCH_DIR/results}
+NATIVE_SRC=${BENCH_NATIVE:-}
+NATIVE_OPTS=${BENCH_NATIVE_OPTS--Xmx128m}
+NATIVE_WARMUP=${BENCH_NATIVE_WARMUP:-10}
+NATIVE=   # the run's copy of BENCH_NATIVE
 KEEP=${BENCH_KEEP:-0}
 TOKEN=bench-token
 PG_PASSWORD=bench
@@ -106,6 +122,16 @@ id postgres >/dev/null 2>&1 || die "no user postgres (it comes with the postgres
 port_busy() { ss -Htan "sport = :$1" 2>/dev/null | grep -v '^TIME-WAIT' | grep -q .; }
 port_busy "$HTTP_PORT" && die "port $HTTP_PORT is in use (quarkus:dev?): set BENCH_HTTP_PORT"
 port_busy "$PG_PORT" && die "port $PG_PORT is in use: set BENCH_PG_PORT"
+if [[ -n $NATIVE_SRC ]]; then
+  # Checked before the build, so that a wrong path does not cost a whole JVM part. The harness' binaries link
+  # the JDK's libraries dynamically from its toolchain folder (/work/shared/native/README.md): it must be there.
+  [[ -f $NATIVE_SRC && -x $NATIVE_SRC ]] || die "BENCH_NATIVE=$NATIVE_SRC is not an executable file"
+  NATIVE_SRC=$(realpath "$NATIVE_SRC")
+  if ldd "$NATIVE_SRC" 2>/dev/null | grep -q 'not found'; then
+    ldd "$NATIVE_SRC" | grep 'not found' >&2
+    die "the native executable misses shared libraries (built by the harness: is its toolchain folder still there?)"
+  fi
+fi
 
 # --- work directories and cleanup -------------------------------------------------------------------
 WORK=$(mktemp -d /tmp/call-tracker-bench.XXXXXX)
@@ -114,6 +140,7 @@ RAW=$RESULTS/raw
 mkdir -p "$RAW"
 rm -f "$RAW"/*
 SVC_PID=
+SVC_LOG=
 SAMPLER_PID=
 PG_STARTED=
 
@@ -153,6 +180,19 @@ rsync -a --exclude /target/ --exclude /.data/ --exclude /.git/ --exclude /bench/
   --exclude /bench/jmh/target/ "$REPO/" "$WORK/src/"
 GIT_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo unknown)
 GIT_DIRTY=$(git -C "$REPO" status --porcelain -- src pom.xml 2>/dev/null | wc -l)
+if [[ -n $NATIVE_SRC ]]; then
+  # A copy: the run never touches the given file (it may be the one the *IT suites use).
+  NATIVE=$WORK/native-runner
+  cp "$NATIVE_SRC" "$NATIVE"
+  NATIVE_SHA=$(sha256sum "$NATIVE" | cut -c1-12)
+  NATIVE_MTIME=$(stat -c %Y "$NATIVE_SRC")
+  # Nothing in the binary names its sources; a binary older than the last commit of src/ or pom.xml may be
+  # of other code than the jar. Said, not refused (a rebuild of unchanged sources is newer anyway).
+  src_time=$(git -C "$REPO" log -1 --format=%ct -- src pom.xml 2>/dev/null || echo 0)
+  (( NATIVE_MTIME < ${src_time:-0} )) \
+    && log "WARNING: $NATIVE_SRC is older than the last commit of src/ or pom.xml: is it of the same sources?"
+  log "native executable: $NATIVE_SRC (sha256 $NATIVE_SHA, $(( $(stat -c %s "$NATIVE") / 1048576 )) MiB), options: ${NATIVE_OPTS:-none}"
+fi
 
 if [[ -n ${BENCH_REUSE_BUILD:-} ]]; then
   # A copy kept by an earlier run (BENCH_KEEP=1): its jar and JMH jar, not the current sources.
@@ -182,7 +222,10 @@ if [[ $CALLS == auto ]]; then
   # requests needed = (warm-up + levels + the half-load run) x duration x expected rate; 7.4 requests per
   # call; 10 % spare.
   n_levels=$(( $(wc -w <<<"$LEVELS") + RUN_HALF ))
-  CALLS=$(( (WARMUP + n_levels * DURATION) * EXPECTED_RPS * 11 / 10 / 7 ))
+  secs=$(( WARMUP + n_levels * DURATION ))
+  # the native part continues the same streams
+  [[ -n $NATIVE_SRC ]] && secs=$(( secs + NATIVE_WARMUP + n_levels * DURATION ))
+  CALLS=$(( secs * EXPECTED_RPS * 11 / 10 / 7 ))
   (( CALLS < 2000 )) && CALLS=2000
 fi
 log "generating the corpus: $CALLS calls"
@@ -242,19 +285,28 @@ SVC_ENV=(
 )
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
-# start_service NAME [JVM OPTIONS...]: starts the jar, waits for /q/health/ready; writes NAME_ready_ms,
-# NAME_rss_kib, NAME_quarkus_s.
+SVC_KIND=jvm   # native for the native part (7b)
+# start_service NAME [JVM OPTIONS...]: starts the jar (SVC_KIND=native: the native executable, with
+# NATIVE_OPTS; same environment), waits for /q/health/ready; writes NAME_ready_ms, NAME_rss_kib, NAME_quarkus_s.
 start_service() {
-  local name=$1 t0 t1
+  local name=$1 t0 t1 poll=0.02
   shift
   t0=$(date +%s%N)
-  # shellcheck disable=SC2086
-  env "${SVC_ENV[@]}" java $JAVA_OPTS "$@" -jar "$JAR" >"$RAW/service-$name.log" 2>&1 &
+  if [[ $SVC_KIND == native ]]; then
+    # ready in well under 100 ms: poll every 5 ms, or the polling step is a third of the figure
+    poll=0.005
+    # shellcheck disable=SC2086
+    env "${SVC_ENV[@]}" "$NATIVE" $NATIVE_OPTS "$@" >"$RAW/service-$name.log" 2>&1 &
+  else
+    # shellcheck disable=SC2086
+    env "${SVC_ENV[@]}" java $JAVA_OPTS "$@" -jar "$JAR" >"$RAW/service-$name.log" 2>&1 &
+  fi
   SVC_PID=$!
+  SVC_LOG=$RAW/service-$name.log
   until curl -fs -o /dev/null "$BASE_URL/q/health/ready"; do
     kill -0 "$SVC_PID" 2>/dev/null || { tail -30 "$RAW/service-$name.log" >&2; die "the service exited"; }
     (( $(date +%s%N) - t0 > 120000000000 )) && die "the service is not ready after 120 s"
-    sleep 0.02
+    sleep "$poll"
   done
   t1=$(date +%s%N)
   {
@@ -337,6 +389,52 @@ run_wrk() {
   OFFSETS=$(awk '/^BENCH_THREAD/ {print $2, $3}' "$RAW/wrk-$name.txt" | sort -n | awk '{print $2}' | paste -sd,)
 }
 
+# measure_level PREFIX LEVEL: wrk at LEVEL connections for DURATION s, sampling the service's RSS and the CPU
+# of the service, PostgreSQL and the machine; writes $RAW/PREFIXlevel-LEVEL.env, raw/wrk-PREFIXLEVEL.txt and
+# raw/PREFIXthreads-LEVEL.txt (PREFIX: empty for the jar, native- for the native executable).
+measure_level() {
+  local prefix=$1 level=$2 f m0 m1 lu0 lu1 w0r w0f w0b w1r w1f w1b s0 s1 p0 p1 mb0 mb1 mt0 mt1 t0 t1 elapsed_s
+  f=$RAW/${prefix}level-$level.env
+  : >"$f"
+  log "${prefix:+${prefix%-}, }level $level: wrk ${DURATION} s"
+  checkpoint
+  pgss_reset
+  m0=$(metrics); lu0=$(leads_updates); read -r w0r w0f w0b < <(wal)
+  s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
+  python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-before"
+  ( max=0; while kill -0 "$SVC_PID" 2>/dev/null; do
+      r=$(rss_kib "$SVC_PID"); (( r > max )) && max=$r; echo "$max" >"$WORK/rss-max"; sleep 0.5
+    done ) &
+  SAMPLER_PID=$!
+  t0=$(date +%s%N)
+  run_wrk "$prefix$level" "$level" "$DURATION"
+  t1=$(date +%s%N)
+  kill -0 "$SVC_PID" 2>/dev/null || { tail -40 "$SVC_LOG" >&2; die "the service exited during the level ($SVC_LOG)"; }
+  s1=$(svc_ticks); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
+  python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-after"
+  kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
+  m1=$(metrics); lu1=$(leads_updates); read -r w1r w1f w1b < <(wal)
+  elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
+  python3 "$BENCH_DIR/report.py" threads-delta "$WORK/threads-before" "$WORK/threads-after" "$elapsed_s" "$CLK_TCK" \
+    >"$RAW/${prefix}threads-$level.txt"
+  {
+    echo "level=$level"
+    grep '^BENCH_RESULT' "$RAW/wrk-$prefix$level.txt" | sed 's/^BENCH_RESULT //' | tr ' ' '\n'
+    echo "rss_max_kib=$(cat "$WORK/rss-max" 2>/dev/null || echo 0)"
+    echo "rss_end_kib=$(rss_kib "$SVC_PID")"
+    awk -v a="$s0" -v b="$s1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "svc_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
+    awk -v a="$p0" -v b="$p1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "pg_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
+    awk -v b0="$mb0" -v b1="$mb1" -v t0="$mt0" -v t1="$mt1" -v n="$(nproc)" \
+      'BEGIN {printf "machine_cpu_pct=%.0f\n", (b1 - b0) / (t1 - t0) * 100 * n}'
+    echo "leads_updated=$((lu1 - lu0))"
+    echo "svc_wal_records=$((w1r - w0r))"; echo "svc_wal_fpi=$((w1f - w0f))"; echo "svc_wal_bytes=$((w1b - w0b))"
+    pgss | sed 's/^/svc_/'
+    python3 "$BENCH_DIR/report.py" metrics-delta <(printf '%s\n' "$m0") <(printf '%s\n' "$m1")
+    echo "offsets=$OFFSETS"
+    awk '/^BENCH_THREAD/ {w += $5} END {print "wrapped=" (w > 0)}' "$RAW/wrk-$prefix$level.txt"
+  } >>"$f"
+}
+
 if (( WARMUP > 0 )); then
   log "warm-up: ${WARMUP} s at 32 connections"
   run_wrk warmup 32 "$WARMUP"
@@ -361,44 +459,8 @@ fi
 PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["callback"])' "$CORPUS/summary.json")
 VOICE_PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["voice"])' "$CORPUS/summary.json")
 for level in $LEVELS; do
+  measure_level "" "$level"
   f=$RAW/level-$level.env
-  : >"$f"
-  log "level $level: wrk ${DURATION} s"
-  checkpoint
-  pgss_reset
-  m0=$(metrics); lu0=$(leads_updates); read -r w0r w0f w0b < <(wal)
-  s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
-  python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-before"
-  ( max=0; while kill -0 "$SVC_PID" 2>/dev/null; do
-      r=$(rss_kib "$SVC_PID"); (( r > max )) && max=$r; echo "$max" >"$WORK/rss-max"; sleep 0.5
-    done ) &
-  SAMPLER_PID=$!
-  t0=$(date +%s%N)
-  run_wrk "$level" "$level" "$DURATION"
-  t1=$(date +%s%N)
-  s1=$(svc_ticks); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
-  python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-after"
-  kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
-  m1=$(metrics); lu1=$(leads_updates); read -r w1r w1f w1b < <(wal)
-  elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
-  python3 "$BENCH_DIR/report.py" threads-delta "$WORK/threads-before" "$WORK/threads-after" "$elapsed_s" "$CLK_TCK" \
-    >"$RAW/threads-$level.txt"
-  {
-    echo "level=$level"
-    grep '^BENCH_RESULT' "$RAW/wrk-$level.txt" | sed 's/^BENCH_RESULT //' | tr ' ' '\n'
-    echo "rss_max_kib=$(cat "$WORK/rss-max" 2>/dev/null || echo 0)"
-    echo "rss_end_kib=$(rss_kib "$SVC_PID")"
-    awk -v a="$s0" -v b="$s1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "svc_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
-    awk -v a="$p0" -v b="$p1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "pg_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
-    awk -v b0="$mb0" -v b1="$mb1" -v t0="$mt0" -v t1="$mt1" -v n="$(nproc)" \
-      'BEGIN {printf "machine_cpu_pct=%.0f\n", (b1 - b0) / (t1 - t0) * 100 * n}'
-    echo "leads_updated=$((lu1 - lu0))"
-    echo "svc_wal_records=$((w1r - w0r))"; echo "svc_wal_fpi=$((w1f - w0f))"; echo "svc_wal_bytes=$((w1b - w0b))"
-    pgss | sed 's/^/svc_/'
-    python3 "$BENCH_DIR/report.py" metrics-delta <(printf '%s\n' "$m0") <(printf '%s\n' "$m1")
-    echo "offsets=$OFFSETS"
-    awk '/^BENCH_THREAD/ {w += $5} END {print "wrapped=" (w > 0)}' "$RAW/wrk-$level.txt"
-  } >>"$f"
 
   if [[ $RUN_PGBENCH == 1 ]]; then
     # The mix the service just executed (pg_stat_statements), so pgbench runs the same statements in the
@@ -428,23 +490,31 @@ for level in $LEVELS; do
   fi
 done
 
-# p99 at half the maximum throughput: the best level's rate halved, paced (corpus.lua), 32 connections.
-if [[ $RUN_HALF == 1 ]]; then
-  best_rps=$(cat "$RAW"/level-*.env | awk -F= '$1 == "rps" && $2 > max {max = $2} END {print max + 0}')
-  half=${BENCH_HALF_RPS:-$(awk -v b="$best_rps" 'BEGIN {printf "%.0f", b / 2}')}
-  log "half load: ${half} req/s (half of the best ${best_rps}) paced over 32 connections, ${DURATION} s"
+# half_load PREFIX: p99 at half the maximum throughput: the best of $RAW/PREFIXlevel-*.env halved (or
+# BENCH_HALF_RPS), paced (corpus.lua), 32 connections; writes $RAW/PREFIXhalf.env, raw/wrk-PREFIXhalf.txt and
+# sets HALF (the offered rate).
+half_load() {
+  local prefix=$1 best_rps s0 s1 p0 p1 t0 t1 elapsed_s
+  best_rps=$(cat "$RAW"/"$prefix"level-*.env | awk -F= '$1 == "rps" && $2 > max {max = $2} END {print max + 0}')
+  HALF=${BENCH_HALF_RPS:-$(awk -v b="$best_rps" 'BEGIN {printf "%.0f", b / 2}')}
+  log "${prefix:+${prefix%-}, }half load: ${HALF} req/s (half of the best ${best_rps}) paced over 32 connections, ${DURATION} s"
   s0=$(svc_ticks); p0=$(pg_ticks); t0=$(date +%s%N)
-  export BENCH_RATE_PER_THREAD; BENCH_RATE_PER_THREAD=$(awk -v h="$half" -v t="$THREADS" 'BEGIN {print h / t}')
-  run_wrk half 32 "$DURATION"
+  export BENCH_RATE_PER_THREAD; BENCH_RATE_PER_THREAD=$(awk -v h="$HALF" -v t="$THREADS" 'BEGIN {print h / t}')
+  run_wrk "${prefix}half" 32 "$DURATION"
   unset BENCH_RATE_PER_THREAD
   t1=$(date +%s%N); s1=$(svc_ticks); p1=$(pg_ticks)
   elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
   {
-    echo "offered_rps=$half"
-    grep '^BENCH_RESULT' "$RAW/wrk-half.txt" | sed 's/^BENCH_RESULT //' | tr ' ' '\n'
+    echo "offered_rps=$HALF"
+    grep '^BENCH_RESULT' "$RAW/wrk-${prefix}half.txt" | sed 's/^BENCH_RESULT //' | tr ' ' '\n'
     awk -v a="$s0" -v b="$s1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "svc_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
     awk -v a="$p0" -v b="$p1" -v t="$elapsed_s" -v hz="$CLK_TCK" 'BEGIN {printf "pg_cpu_pct=%.0f\n", (b - a) / hz / t * 100}'
-  } >"$RAW/half.env"
+  } >"$RAW/${prefix}half.env"
+}
+
+if [[ $RUN_HALF == 1 ]]; then
+  half_load ""
+  half=$HALF
   if [[ $RUN_PGBENCH == 1 ]]; then
     # The database's own tail at the same rate: pgbench paced (-R) with the 32-connection mix, every
     # transaction logged (-l); with --rate, pgbench measures latency from each transaction's scheduled start.
@@ -482,16 +552,51 @@ if [[ ${BENCH_JFR:-0} == 1 ]]; then
 fi
 
 # --- 7. correctness of what was delivered -----------------------------------------------------------
-log "checking the final state of every fully delivered call"
-psql_db -c "\\copy (SELECT call_sid, status, dialed_call_sid, lead_id, duration_seconds, recording_sid, answered_at IS NOT NULL, ended_at_estimated, parent_ended_at IS NOT NULL FROM call_recordings) TO '$WORK/calls.tsv'" \
-  -c "\\copy (SELECT c.call_sid, a.status FROM lead_activities a JOIN call_recordings c ON c.id = a.call_id) TO '$WORK/activities.tsv'" \
-  -c "\\copy (SELECT id, status FROM leads) TO '$WORK/leads.tsv'"
-# Requests still in flight when a wrk run stopped may not have been processed: calls with a request among
-# the last (connections per thread) positions of a stream are not judged.
-max_conns=$(tr ' ' '\n' <<<"$LEVELS 32" | sort -n | tail -1)
-python3 "$BENCH_DIR/report.py" check "$CORPUS" "$RAW" "$OFFSETS" "$(( max_conns / THREADS ))" "$WORK" >"$RAW/check.txt" || true
-cat "$RAW/check.txt" >&2
+# check_calls OUT: the final state of every call fully delivered so far (the streams up to OFFSETS) into OUT.
+check_calls() {
+  local max_conns
+  log "checking the final state of every fully delivered call"
+  psql_db -c "\\copy (SELECT call_sid, status, dialed_call_sid, lead_id, duration_seconds, recording_sid, answered_at IS NOT NULL, ended_at_estimated, parent_ended_at IS NOT NULL FROM call_recordings) TO '$WORK/calls.tsv'" \
+    -c "\\copy (SELECT c.call_sid, a.status FROM lead_activities a JOIN call_recordings c ON c.id = a.call_id) TO '$WORK/activities.tsv'" \
+    -c "\\copy (SELECT id, status FROM leads) TO '$WORK/leads.tsv'"
+  # Requests still in flight when a wrk run stopped may not have been processed: calls with a request among
+  # the last (connections per thread) positions of a stream are not judged.
+  max_conns=$(tr ' ' '\n' <<<"$LEVELS 32" | sort -n | tail -1)
+  python3 "$BENCH_DIR/report.py" check "$CORPUS" "$RAW" "$OFFSETS" "$(( max_conns / THREADS ))" "$WORK" >"$1" || true
+  cat "$1" >&2
+}
+check_calls "$RAW/check.txt"
 stop_service
+
+# --- 7b. the native executable (BENCH_NATIVE) -------------------------------------------------------
+# The same measurements against the same PostgreSQL, continuing the same corpus streams, so both columns of
+# the report come from one run on one machine. pgbench is not run again (the database's limit was measured
+# above). What differs: the native part runs second, on a database the JVM part (and pgbench) has grown.
+if [[ -n $NATIVE ]]; then
+  SVC_KIND=native
+  # The first start reads the executable from the page cache it was just copied into; the JVM's measured
+  # start is its third. Both native starts are recorded; the report uses the second.
+  log "starting the native executable (against the migrated database; the first start is not the figure)"
+  start_service native_first
+  stop_service
+  log "restarting the native executable (start-up against a migrated database; this process serves the benchmark)"
+  start_service native
+  if (( NATIVE_WARMUP > 0 )); then
+    log "native, warm-up: ${NATIVE_WARMUP} s at 32 connections"
+    run_wrk native-warmup 32 "$NATIVE_WARMUP"
+  fi
+  for level in $LEVELS; do
+    measure_level native- "$level"
+  done
+  if [[ $RUN_HALF == 1 ]]; then
+    half_load native-
+  fi
+  echo "native_after_rss_kib=$(rss_kib "$SVC_PID")" >>"$RAW/startup.env"
+  check_calls "$RAW/check-native.txt"
+  stop_service
+  # A stub of the harness (not the product) aborts with this line; the report quotes it.
+  grep -h -A 30 'JVM shim' "$RAW"/service-native*.log >"$RAW/native-shim.txt" 2>/dev/null || rm -f "$RAW/native-shim.txt"
+fi
 
 # --- 8. JMH -----------------------------------------------------------------------------------------
 if [[ $RUN_JMH == 1 ]]; then
@@ -517,5 +622,12 @@ fi
   echo "mem_gib=$(awk '/^MemTotal/ {printf "%.0f", $2 / 1048576}' /proc/meminfo)"
   echo "kernel=$(uname -r)"
   echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  if [[ -n $NATIVE ]]; then
+    echo "native_bin=$NATIVE_SRC"
+    echo "native_sha256=$NATIVE_SHA"
+    echo "native_mtime=$(date -u -d "@$NATIVE_MTIME" '+%Y-%m-%d %H:%M UTC')"
+    echo "native_opts=$NATIVE_OPTS"
+    echo "native_warmup=$NATIVE_WARMUP"
+  fi
 } >"$RAW/run.env"
 python3 "$BENCH_DIR/report.py" report "$RAW" "$RESULTS"
