@@ -35,6 +35,7 @@ public class EmbeddedDatabaseLauncher {
             "calling.caller-id", new String[] {"CALLING_CALLER_ID", "+15005550006"},
             "twilio.auth-token", new String[] {"TWILIO_AUTH_TOKEN", "dev-auth-token-not-a-secret"},
             "mp.jwt.verify.publickey.location", new String[] {"MP_JWT_VERIFY_PUBLICKEY_LOCATION", "dev/jwt-public.pem"},
+            "mp.jwt.verify.publickey.algorithm", new String[] {"MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", "RS256"},
             "mp.jwt.verify.issuer", new String[] {"MP_JWT_VERIFY_ISSUER", "call-tracker-dev"},
             "mp.jwt.verify.audiences", new String[] {"MP_JWT_VERIFY_AUDIENCES", "authenticated"});
 
