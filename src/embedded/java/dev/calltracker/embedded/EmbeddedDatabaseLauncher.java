@@ -1,6 +1,5 @@
 package dev.calltracker.embedded;
 
-import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.annotations.QuarkusMain;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -47,8 +46,9 @@ public class EmbeddedDatabaseLauncher {
             Quarkus.run(args);
             return;
         }
-        // `./mvnw quarkus:dev` marks its JVM (pom.xml, quarkus-maven-plugin): the launch mode is not known yet here.
-        boolean devMode = LaunchMode.current() == LaunchMode.DEVELOPMENT || Boolean.getBoolean(DEV_MODE_PROPERTY);
+        // `./mvnw quarkus:dev` marks its JVM (pom.xml, quarkus-maven-plugin): Quarkus' launch mode is not set yet
+        // when a @QuarkusMain starts (it reads NORMAL here even in dev mode).
+        boolean devMode = Boolean.getBoolean(DEV_MODE_PROPERTY);
         boolean demo = !devMode && demoRequested(args);
         if (!devMode && !demo) {
             System.err.println("call-tracker cannot start: it is not configured. Set QUARKUS_DATASOURCE_JDBC_URL, "

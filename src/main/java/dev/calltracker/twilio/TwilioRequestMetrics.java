@@ -32,10 +32,14 @@ public class TwilioRequestMetrics {
     }
 
     private final MeterRegistry registry;
-    /** Looked up once per combination: every Twilio request counts one. */
+    /** Counters are looked up once per combination: every Twilio request counts a result and a signature. */
     private final Map<SignatureForm, Counter> signatures = new ConcurrentHashMap<>();
+    private final Map<RequestResult, Counter> results = new ConcurrentHashMap<>();
 
     private record SignatureForm(String endpoint, TwilioSignatureVerifier.Verified verified) {
+    }
+
+    private record RequestResult(String endpoint, Result result) {
     }
 
     public TwilioRequestMetrics(MeterRegistry registry) {
@@ -54,7 +58,8 @@ public class TwilioRequestMetrics {
     }
 
     public void count(String endpoint, Result result) {
-        registry.counter("calltracker.twilio.requests", "endpoint", endpoint, "result", result.value).increment();
+        results.computeIfAbsent(new RequestResult(endpoint, result), key -> registry.counter(
+                "calltracker.twilio.requests", "endpoint", endpoint, "result", result.value)).increment();
     }
 
     /** A refusal before anything was written: 403 is a signature (or account) refusal, anything else invalid. */

@@ -70,9 +70,11 @@ public final class TwilioSignature {
 
     /**
      * True when {@code signature} matches the URL as given or with its default port toggled (Twilio
-     * drops {@code :443} for https; the official validators accept both forms). Constant-time compare.
+     * drops {@code :443} for https; the official validators accept both forms). Constant-time compare. The
+     * same computation {@link TwilioSignatureVerifier} makes for one URL, in the form twilio-java's
+     * {@code RequestValidator} offers, so the tests can compare the two.
      */
-    public boolean isValid(String url, Map<String, List<String>> params, String signature) {
+    boolean isValid(String url, Map<String, List<String>> params, String signature) {
         if (signature == null || signature.isEmpty()) {
             return false;
         }

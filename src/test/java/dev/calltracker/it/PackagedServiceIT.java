@@ -142,10 +142,24 @@ class PackagedServiceIT {
         crmUser().get("/api/calls/not-a-sid").then().statusCode(400)
                 .body("status", equalTo(400)).body("field", equalTo("callSid")).body("error", notNullValue());
 
-        for (String path : List.of("stuck-calls", "calls-with-duration-not-ended", "uncontacted-leads", "reconciliations")) {
-            operator().get("/api/diagnostics/" + path).then().statusCode(200).body("$", notNullValue());
-        }
-        operator().get("/api/diagnostics/calls-by-status").then().statusCode(200).body("completed", notNullValue());
+        // A connected call whose end never came, five minutes quiet: not yet the reconciler's (stale after 10 min),
+        // but in every diagnostics list, so each record type is serialised with its fields.
+        UUID waiting = insertLead("+15551230078");
+        String open = newSid("CA");
+        execute("INSERT INTO call_recordings (call_sid, lead_id, status, duration_seconds, created_at, last_event_at) "
+                + "VALUES ('" + open + "', '" + waiting + "', 'in-progress', 30, now() - interval '6 minutes', "
+                + "now() - interval '5 minutes')");
+        operator().get("/api/diagnostics/stuck-calls?olderThan=1m").then().statusCode(200)
+                .body("find { it.callSid == '" + open + "' }.leadId", equalTo(waiting.toString()))
+                .body("find { it.callSid == '" + open + "' }.lastEventAt", notNullValue());
+        operator().get("/api/diagnostics/calls-with-duration-not-ended").then().statusCode(200)
+                .body("find { it.callSid == '" + open + "' }.durationSeconds", equalTo(30));
+        operator().get("/api/diagnostics/uncontacted-leads").then().statusCode(200)
+                .body("find { it.id == '" + waiting + "' }.connectedCalls", equalTo(1))
+                .body("find { it.id == '" + waiting + "' }.lastName", equalTo("Hopper"));
+        // reconciliations: theSchedulerAsksTwilioOverHttpsAndClosesAStuckCall reads its decision back.
+        operator().get("/api/diagnostics/calls-by-status").then().statusCode(200).body("completed", notNullValue())
+                .body("'in-progress'", notNullValue());
         given().baseUri(service.baseUrl()).get("/api/diagnostics/stuck-calls").then().statusCode(401)
                 .body("status", equalTo(401));
     }
@@ -160,11 +174,8 @@ class PackagedServiceIT {
                         {"sid": "%s", "parent_call_sid": "%s", "status": "completed", "duration": "61",
                          "start_time": "Wed, 25 Nov 2026 20:00:00 +0000", "end_time": "Wed, 25 Nov 2026 20:01:01 +0000",
                          "direction": "outbound-dial"}""".formatted(child, parent))));
-        try (Connection db = DriverManager.getConnection(jdbcUrl, PostgresTestResource.user(), PostgresTestResource.password());
-             Statement s = db.createStatement()) {
-            s.execute("INSERT INTO call_recordings (call_sid, dialed_call_sid, status, created_at, last_event_at) VALUES ('"
-                    + parent + "', '" + child + "', 'in-progress', now() - interval '1 hour', now() - interval '1 hour')");
-        }
+        execute("INSERT INTO call_recordings (call_sid, dialed_call_sid, status, created_at, last_event_at) VALUES ('"
+                + parent + "', '" + child + "', 'in-progress', now() - interval '1 hour', now() - interval '1 hour')");
         // No request of the test starts it: the scheduler (every second here) does.
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         String status = "in-progress";
@@ -203,6 +214,13 @@ class PackagedServiceIT {
 
     private static RequestSpecification crmUser() {
         return ReadApi.asCrmUser().baseUri(service.baseUrl());
+    }
+
+    private static void execute(String sql) throws Exception {
+        try (Connection db = DriverManager.getConnection(jdbcUrl, PostgresTestResource.user(), PostgresTestResource.password());
+             Statement s = db.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private static UUID insertLead(String phone) throws Exception {

@@ -1,8 +1,10 @@
 package dev.calltracker.bench;
 
 import dev.calltracker.config.CallingConfig;
+import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.twilio.FormBody;
 import dev.calltracker.twilio.TwilioSignature;
+import dev.calltracker.twilio.TwilioSignatureVerifier;
 import dev.calltracker.voice.TwimlBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -22,8 +25,9 @@ import org.openjdk.jmh.annotations.State;
 /**
  * The in-process work of one Twilio request before and after the database: parse the form body, check
  * {@code X-Twilio-Signature}, build the TwiML answer. Input: a dialed-leg status callback as Twilio sends
- * it (31 parameters, about 900 bytes), signed for an https public URL, so the validator checks both URL
- * forms (with and without :443) as it does in production.
+ * it (31 parameters, about 900 bytes), signed with the Auth Token for an https public URL, checked by the
+ * service's own {@link TwilioSignatureVerifier}: four URL forms on a callback path (with and without :443,
+ * with and without the connection-override fragment), as in production.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -36,7 +40,7 @@ public class HotPathBenchmark {
     byte[] body;
     String signatureHeader;
     Map<String, List<String>> parsed;
-    TwilioSignature signature;
+    TwilioSignatureVerifier verifier;
     TwimlBuilder twiml;
 
     @Setup
@@ -66,12 +70,10 @@ public class HotPathBenchmark {
         p.forEach((k, v) -> form.append(form.length() == 0 ? "" : "&").append(URLEncoder.encode(k, StandardCharsets.UTF_8))
                 .append('=').append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         body = form.toString().getBytes(StandardCharsets.UTF_8);
-        signature = new TwilioSignature(TOKEN);
         parsed = FormBody.parse(body).all();
-        signatureHeader = signature.sign(URL, parsed);
-        if (!signature.isValid(URL, FormBody.parse(body).all(), signatureHeader)) {
-            throw new IllegalStateException("the benchmark's own request does not validate");
-        }
+        signatureHeader = TwilioSignature.authToken(TOKEN).sign(URL, parsed);
+        verifier = new TwilioSignatureVerifier(new BenchConfig(), new BenchTwilioConfig());
+        verify(parsed); // throws when the benchmark's own request does not verify
         twiml = new TwimlBuilder(new BenchConfig());
     }
 
@@ -81,16 +83,20 @@ public class HotPathBenchmark {
         return FormBody.parse(body);
     }
 
-    /** TwilioSignature.isValid on parsed parameters (HMAC-SHA1 per URL variant, constant-time compare). */
+    /** The signature check on parsed parameters (HMAC-SHA1 per URL form, constant-time compare). */
     @Benchmark
-    public boolean validateSignature() {
-        return signature.isValid(URL, parsed, signatureHeader);
+    public TwilioSignatureVerifier.Verified validateSignature() {
+        return verify(parsed);
     }
 
-    /** What TwilioRequestVerifier does per request: parse, then validate. */
+    /** What the request reader does per request before the shape checks: parse, then verify. */
     @Benchmark
-    public boolean parseAndValidate() {
-        return signature.isValid(URL, FormBody.parse(body).all(), signatureHeader);
+    public TwilioSignatureVerifier.Verified parseAndValidate() {
+        return verify(FormBody.parse(body).all());
+    }
+
+    private TwilioSignatureVerifier.Verified verify(Map<String, List<String>> params) {
+        return verifier.verify("webhook", "/api/calling/webhook", null, null, signatureHeader, params);
     }
 
     /** The voice webhook's answer: {@code <Dial>} with every callback. */
@@ -103,6 +109,39 @@ public class HotPathBenchmark {
     @Benchmark
     public String twimlHangup() {
         return twiml.hangup();
+    }
+
+    /** The Twilio account as production sets it (TWILIO_* environment variables): the Auth Token only. */
+    static final class BenchTwilioConfig implements TwilioConfig {
+        @Override
+        public String authToken() {
+            return TOKEN;
+        }
+
+        @Override
+        public Optional<List<String>> webhookSharedKeys() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> accountSid() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> apiKeySid() {
+            return Optional.empty();
+        }
+
+        @Override
+        public Optional<String> apiKeySecret() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String apiBaseUrl() {
+            return "https://api.twilio.com";
+        }
     }
 
     /** The service's configuration as production sets it (CALLING_* environment variables). */
