@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * One accepted request about a call, as appended to {@code call_events}, with what it says about the call.
  *
- * @param callSid    the call (the parent leg's sid), the key of {@code call_recordings}
+ * @param callSid    the call (the parent leg's sid), the key of {@code call_recordings}; for an AMD result,
+ *                   which names only the dialed leg, the dialed leg's sid (the statement finds the call)
  * @param legSid     the leg the request was about (the dialed leg for its status callbacks)
  * @param dedupeKey  equal for re-deliveries of the same event, so a retry is stored once and applied once
  */

@@ -10,6 +10,8 @@ public enum CallEventKind {
     DIAL_ACTION("dial-action"),
     /** The parent (browser) leg's own status callback from the TwiML App. */
     PARENT_STATUS("parent-status"),
+    /** An answering-machine detection callback ({@code <Number amdStatusCallback>}); its CallSid is the dialed leg. */
+    AMD("amd"),
     /** A recording status callback. */
     RECORDING("recording"),
     /** The reconciler's finding (from Twilio's REST API or from evidence). */

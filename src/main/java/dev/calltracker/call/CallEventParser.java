@@ -111,6 +111,24 @@ public final class CallEventParser {
                 p.asMap(), observation.build());
     }
 
+    /**
+     * Answering-machine detection callbacks. {@code CallSid} is the dialed leg, and no {@code ParentCallSid}
+     * comes with it: the call is found by its dialed leg when it is stored ({@link CallRepository}). A result
+     * word this service does not know is stored and changes nothing. One result per dialed leg.
+     */
+    public static CallEvent fromAmd(TwilioParams p) {
+        OffsetDateTime receivedAt = p.receivedAt();
+        String legSid = p.requiredSid("CallSid", TwilioFormats.CALL_SID_PREFIX);
+        String word = p.required("AnsweredBy"); // its format is checked with every request (TwilioFormats)
+        p.optionalNonNegativeInt("MachineDetectionDuration"); // refused when malformed; kept in the parameters
+
+        var observation = CallObservation.from(Source.CALLBACK);
+        AnsweredBy.fromTwilio(word).ifPresentOrElse(observation::answeredBy,
+                () -> warnUnknownStatus("AnsweredBy", word, legSid));
+        return new CallEvent(legSid, legSid, CallEventKind.AMD, word, null, null, receivedAt, "amd:" + legSid,
+                p.asMap(), observation.build());
+    }
+
     private static void warnUnknownStatus(String field, String word, String callSid) {
         LOG.warnf("Unknown %s '%s' for call %s: stored, changes nothing", field, word, callSid);
     }

@@ -1,5 +1,6 @@
 package dev.calltracker.call;
 
+import dev.calltracker.config.CallingConfig;
 import dev.calltracker.db.PipelinedTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,10 +34,12 @@ public class CallEventRecorder {
 
     private final Pool pool;
     private final CallRepository calls;
+    private final boolean machineDetection;
 
-    public CallEventRecorder(Pool pool, CallRepository calls) {
+    public CallEventRecorder(Pool pool, CallRepository calls, CallingConfig calling) {
         this.pool = pool;
         this.calls = calls;
+        this.machineDetection = CallingConfig.detects(calling);
     }
 
     /**
@@ -49,13 +52,34 @@ public class CallEventRecorder {
                     if (locked.isEmpty()) {
                         return tx.commit().replaceWith(Outcome.DUPLICATE);
                     }
-                    Optional<CallChange> change = CallChange.of(locked.get(), event.observation());
-                    if (change.isEmpty()) {
+                    return apply(tx, locked.get(), event.observation());
+                }));
+    }
+
+    /**
+     * Records an AMD result in two round trips like a callback. It names only the dialed leg: when no call
+     * knows that leg yet, it is stored and the call applies it when it learns the leg.
+     */
+    public Uni<Outcome> recordAmd(CallEvent event) {
+        return PipelinedTransaction.run(pool, tx -> tx.begin(calls.appendAmdResultAndLockCall(tx.client(), event))
+                .flatMap(stored -> {
+                    if (stored.isEmpty()) {
+                        return tx.commit().replaceWith(Outcome.DUPLICATE);
+                    }
+                    if (stored.get().call().isEmpty()) {
                         return tx.commit().replaceWith(Outcome.UNCHANGED);
                     }
-                    logTransition(change.get());
-                    return tx.commitWith(calls.save(tx.client(), change.get())).replaceWith(Outcome.APPLIED);
+                    return apply(tx, stored.get().call().get(), event.observation());
                 }));
+    }
+
+    private Uni<Outcome> apply(PipelinedTransaction tx, CallRow locked, CallObservation observation) {
+        Optional<CallChange> change = CallChange.of(locked, observation, machineDetection);
+        if (change.isEmpty()) {
+            return tx.commit().replaceWith(Outcome.UNCHANGED);
+        }
+        logTransition(change.get());
+        return tx.commitWith(calls.save(tx.client(), change.get())).replaceWith(Outcome.APPLIED);
     }
 
     /**
@@ -68,7 +92,7 @@ public class CallEventRecorder {
                     || !sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
                 return tx.commit().replaceWith(Outcome.SUPERSEDED);
             }
-            Optional<CallChange> change = CallChange.of(locked.get(), finding.observation());
+            Optional<CallChange> change = CallChange.of(locked.get(), finding.observation(), machineDetection);
             if (change.isEmpty()) {
                 return tx.commit().replaceWith(Outcome.UNCHANGED);
             }

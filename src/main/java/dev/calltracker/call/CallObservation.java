@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
  * @param status           the dialed leg's status it reports, null when it reports none (recording, parent leg,
  *                         an unknown status word)
  * @param recordingFinal   true for a {@code completed} recording callback, whose URL replaces earlier ones
+ * @param answeredBy       the answering-machine detection result (AMD callback, or Twilio's REST API)
  */
 public record CallObservation(
         Source source,
@@ -23,7 +24,21 @@ public record CallObservation(
         String recordingUrl,
         Integer recordingDurationSeconds,
         boolean recordingFinal,
-        OffsetDateTime parentEndedAt) {
+        OffsetDateTime parentEndedAt,
+        AnsweredBy answeredBy) {
+
+    /**
+     * This observation with the AMD result stored for the call's dialed leg before the call could know it (the
+     * AMD callback names only the dialed leg); unchanged when there is none or this one carries its own.
+     */
+    public CallObservation withAnsweredBy(AnsweredBy stored) {
+        if (stored == null || answeredBy != null) {
+            return this;
+        }
+        return new CallObservation(source, status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated,
+                durationSeconds, recordingSid, recordingUrl, recordingDurationSeconds, recordingFinal, parentEndedAt,
+                stored);
+    }
 
     public static Builder from(Source source) {
         return new Builder(source);
@@ -44,6 +59,7 @@ public record CallObservation(
         private Integer recordingDurationSeconds;
         private boolean recordingFinal;
         private OffsetDateTime parentEndedAt;
+        private AnsweredBy answeredBy;
 
         private Builder(Source source) {
             this.source = source;
@@ -103,10 +119,15 @@ public record CallObservation(
             return this;
         }
 
+        public Builder answeredBy(AnsweredBy who) {
+            this.answeredBy = who;
+            return this;
+        }
+
         public CallObservation build() {
             return new CallObservation(source, status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated,
                     durationSeconds, recordingSid, recordingUrl, recordingDurationSeconds, recordingFinal,
-                    parentEndedAt);
+                    parentEndedAt, answeredBy);
         }
     }
 }

@@ -31,6 +31,7 @@ public class CallRepository {
     final String appendEventAndLockCall = SqlFile.load("append-event-and-lock-call.sql");
     final String saveTransition = SqlFile.load("save-transition.sql");
     final String recordDialedCall = SqlFile.load("record-dialed-call.sql");
+    final String appendAmdResultAndLockCall = SqlFile.load("append-amd-result-and-lock-call.sql");
 
     public CallRepository(Pool pool) {
         this.pool = pool;
@@ -59,6 +60,20 @@ public class CallRepository {
         return db.preparedQuery(appendEventAndLockCall).execute(args).map(first(CallRow::from));
     }
 
+    /** What storing an AMD result found: the call of its dialed leg, locked, or none while no call knows that leg. */
+    public record StoredAmdResult(Optional<CallRow> call) {
+    }
+
+    /**
+     * Appends an AMD result and locks the call of its dialed leg until the transaction ends; empty when the
+     * event is a re-delivery: nothing was written.
+     */
+    public Uni<Optional<StoredAmdResult>> appendAmdResultAndLockCall(SqlClient db, CallEvent e) {
+        Tuple args = Tuple.of(e.legSid(), e.statusWord(), e.receivedAt(), json(e.params()));
+        return db.preparedQuery(appendAmdResultAndLockCall).execute(args).map(first(row -> new StoredAmdResult(
+                row.getUUID("id") == null ? Optional.empty() : Optional.of(CallRow.from(row)))));
+    }
+
     /** Writes the call's next state, its lead (when the change contacts it) and its activity. */
     public Uni<Void> save(SqlClient db, CallChange change) {
         CallState next = change.next();
@@ -77,7 +92,8 @@ public class CallRepository {
                 .addValue(next.parentEndedAt())
                 .addValue(next.resolution() == null ? null : next.resolution().value())
                 .addValue(change.leadContact().map(LeadContact::contactedAt).orElse(null))
-                .addValue(change.leadContact().map(LeadContact::replaces).orElse(null));
+                .addValue(change.leadContact().map(LeadContact::replaces).orElse(null))
+                .addValue(next.answeredBy() == null ? null : next.answeredBy().value());
         return db.preparedQuery(saveTransition).execute(args).replaceWithVoid();
     }
 
@@ -99,9 +115,14 @@ public class CallRepository {
                 .map(first(row -> new DialedCall(CallRow.from(row), Boolean.TRUE.equals(row.getBoolean("inserted")))));
     }
 
-    /** Locks one call row for the rest of the caller's transaction; empty when it does not exist. */
+    /**
+     * Locks one call row for the rest of the caller's transaction, with the AMD result stored for its dialed
+     * leg; empty when it does not exist.
+     */
     public Uni<Optional<CallRow>> lockCall(SqlClient db, UUID id) {
-        return db.preparedQuery("SELECT " + CallRow.COLUMNS + " FROM call_recordings WHERE id = $1 FOR UPDATE")
+        return db.preparedQuery("SELECT " + CallRow.COLUMNS + ", (SELECT e.status FROM call_events e "
+                        + "WHERE e.dedupe_key = 'amd:' || c.dialed_call_sid) AS amd_answered_by "
+                        + "FROM call_recordings c WHERE c.id = $1 FOR UPDATE OF c")
                 .execute(Tuple.of(id)).map(first(CallRow::from));
     }
 
@@ -109,7 +130,7 @@ public class CallRepository {
     public Uni<Optional<CallView>> findCall(String sid) {
         return pool.withConnection(db -> findCall(db, sid).flatMap(found -> found.isEmpty()
                 ? Uni.createFrom().item(found)
-                : findEvents(db, found.get().callSid()).map(events -> Optional.of(found.get().withEvents(events)))));
+                : findEvents(db, found.get()).map(events -> Optional.of(found.get().withEvents(events)))));
     }
 
     private Uni<Optional<CallView>> findCall(SqlClient db, String sid) {
@@ -118,17 +139,20 @@ public class CallRepository {
                 .execute(Tuple.of(sid)).map(first(CallRepository::view));
     }
 
-    private Uni<List<CallView.Event>> findEvents(SqlClient db, String callSid) {
+    /** The call's events, with an AMD result stored under its dialed leg before the call knew that leg. */
+    private Uni<List<CallView.Event>> findEvents(SqlClient db, CallView call) {
+        String dialedSid = call.dialedCallSid() != null ? call.dialedCallSid() : call.callSid();
         return db.preparedQuery("SELECT id, leg_sid, kind, status, sequence_number, twilio_timestamp, received_at, "
-                        + "source, params FROM call_events WHERE call_sid = $1 ORDER BY id")
-                .execute(Tuple.of(callSid))
+                        + "source, params FROM call_events WHERE call_sid = $1 OR (call_sid = $2 AND kind = 'amd') "
+                        + "ORDER BY id")
+                .execute(Tuple.of(call.callSid(), dialedSid))
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(CallRepository::event).toList());
     }
 
     private static CallView view(Row r) {
         return new CallView(r.getUUID("id"), r.getString("call_sid"), r.getString("dialed_call_sid"),
                 r.getUUID("lead_id"), r.getString("to_number"), r.getString("caller"), r.getString("status"),
-                r.getString("resolution"), r.getInteger("duration_seconds"), r.getOffsetDateTime("created_at"),
+                r.getString("answered_by"), r.getString("resolution"), r.getInteger("duration_seconds"), r.getOffsetDateTime("created_at"),
                 r.getOffsetDateTime("answered_at"), r.getOffsetDateTime("ended_at"),
                 Boolean.TRUE.equals(r.getBoolean("ended_at_estimated")), r.getOffsetDateTime("parent_ended_at"),
                 r.getString("recording_sid"), r.getString("recording_url"), r.getInteger("recording_duration_seconds"),

@@ -4,13 +4,18 @@ import io.vertx.mutiny.sqlclient.Row;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 
-/** A {@code call_recordings} row as the transition code needs it: identity, lead, and state. */
+/**
+ * A {@code call_recordings} row as the transition code needs it: identity, lead, and state.
+ *
+ * @param waitingAnsweredBy the AMD result stored for the call's dialed leg (column {@code amd_answered_by} of
+ *                          the statements that look it up), null when there is none or the statement did not look
+ */
 public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime createdAt, OffsetDateTime lastEventAt,
-                      CallState state) {
+                      CallState state, AnsweredBy waitingAnsweredBy) {
 
     static final String COLUMNS = "id, call_sid, lead_id, created_at, last_event_at, status, dialed_call_sid, to_number, answered_at, "
             + "ended_at, ended_at_estimated, duration_seconds, recording_sid, recording_url, "
-            + "recording_duration_seconds, parent_ended_at, resolution";
+            + "recording_duration_seconds, parent_ended_at, resolution, answered_by";
 
     static CallRow from(Row r) {
         String status = r.getString("status");
@@ -27,9 +32,12 @@ public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime creat
                 r.getString("recording_url"),
                 r.getInteger("recording_duration_seconds"),
                 r.getOffsetDateTime("parent_ended_at"),
-                resolution(r.getString("resolution")));
+                resolution(r.getString("resolution")),
+                AnsweredBy.fromTwilio(r.getString("answered_by")).orElse(null));
+        AnsweredBy waiting = r.getDelegate().getColumnIndex("amd_answered_by") < 0 ? null
+                : AnsweredBy.fromTwilio(r.getString("amd_answered_by")).orElse(null);
         return new CallRow(r.getUUID("id"), r.getString("call_sid"), r.getUUID("lead_id"),
-                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("last_event_at"), state);
+                r.getOffsetDateTime("created_at"), r.getOffsetDateTime("last_event_at"), state, waiting);
     }
 
     private static Source resolution(String value) {

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
  * @param endedAtEstimated true when {@code endedAt} is the receipt time of a request without a Twilio
  *                         timestamp (the {@code <Dial action>}); a Twilio timestamp replaces it
  * @param resolution       how the terminal status was decided, null while the call is live
+ * @param answeredBy       who answered, from answering-machine detection; null without it or until its result
  */
 public record CallState(
         CallStatus status,
@@ -22,9 +23,19 @@ public record CallState(
         String recordingUrl,
         Integer recordingDurationSeconds,
         OffsetDateTime parentEndedAt,
-        Source resolution) {
+        Source resolution,
+        AnsweredBy answeredBy) {
+
+    /** A state without an answering-machine detection result. */
+    public CallState(CallStatus status, String dialedSid, String toNumber, OffsetDateTime answeredAt,
+                     OffsetDateTime endedAt, boolean endedAtEstimated, Integer durationSeconds, String recordingSid,
+                     String recordingUrl, Integer recordingDurationSeconds, OffsetDateTime parentEndedAt,
+                     Source resolution) {
+        this(status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated, durationSeconds, recordingSid,
+                recordingUrl, recordingDurationSeconds, parentEndedAt, resolution, null);
+    }
 
     public static CallState initiated() {
-        return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null);
+        return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null, null);
     }
 }

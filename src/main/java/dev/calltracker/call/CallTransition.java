@@ -6,6 +6,7 @@ package dev.calltracker.call;
  * <ul>
  *   <li>The status only moves forward ({@link CallStatus#mayBecome}); a terminal status is final, so
  *       late, duplicated or reordered events never move a call backwards.</li>
+ *   <li>Who answered (answering-machine detection) is a fact like the others: first value wins.</li>
  *   <li>Facts arriving late are still filled in (dialed sid, duration, times, recording), but a fact
  *       already known is not replaced, except an estimated end time by Twilio's own timestamp and an
  *       earlier recording URL by the completed recording's.</li>
@@ -53,7 +54,9 @@ public final class CallTransition {
                 recordingUrl,
                 firstKnown(s.recordingDurationSeconds(), o.recordingDurationSeconds()),
                 firstKnown(s.parentEndedAt(), o.parentEndedAt()),
-                resolution);
+                resolution,
+                // Twilio sends one AMD result per dialed leg; the REST API's answered_by is the same result.
+                firstKnown(s.answeredBy(), o.answeredBy()));
     }
 
     private static <T> T firstKnown(T current, T incoming) {

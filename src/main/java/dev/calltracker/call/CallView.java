@@ -6,10 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-/** One call with its ordered event history, as {@code GET /api/calls/{callSid}} answers it. */
+/**
+ * One call with its ordered event history, as {@code GET /api/calls/{callSid}} answers it.
+ *
+ * @param answeredBy who answered (answering-machine detection), null without detection or until its result
+ */
 @RegisterForReflection
 public record CallView(UUID id, String callSid, String dialedCallSid, UUID leadId, String toNumber, String caller,
-                       String status, String resolution, Integer durationSeconds, OffsetDateTime createdAt,
+                       String status, String answeredBy, String resolution, Integer durationSeconds, OffsetDateTime createdAt,
                        OffsetDateTime answeredAt, OffsetDateTime endedAt, boolean endedAtEstimated,
                        OffsetDateTime parentEndedAt, String recordingSid, String recordingUrl,
                        Integer recordingDurationSeconds, OffsetDateTime lastEventAt, OffsetDateTime updatedAt,
@@ -29,7 +33,8 @@ public record CallView(UUID id, String callSid, String dialedCallSid, UUID leadI
     }
 
     public CallView withEvents(List<Event> history) {
-        return new CallView(id, callSid, dialedCallSid, leadId, toNumber, caller, status, resolution, durationSeconds,
+        return new CallView(id, callSid, dialedCallSid, leadId, toNumber, caller, status, answeredBy, resolution,
+                durationSeconds,
                 createdAt, answeredAt, endedAt, endedAtEstimated, parentEndedAt, recordingSid, recordingUrl,
                 recordingDurationSeconds, lastEventAt, updatedAt, history);
     }

@@ -49,8 +49,19 @@ public class CallbackResource {
         return record(request, CallEventParser.fromRecording(request), Response.noContent().build());
     }
 
+    /** Answering-machine detection results ({@code CallSid} is the dialed leg). */
+    @POST
+    @Path("/amd")
+    public Uni<Response> amd(TwilioParams request) {
+        return count(request, recorder.recordAmd(CallEventParser.fromAmd(request)), Response.noContent().build());
+    }
+
     private Uni<Response> record(TwilioParams request, CallEvent event, Response answer) {
-        return recorder.record(event).map(outcome -> {
+        return count(request, recorder.record(event), answer);
+    }
+
+    private Uni<Response> count(TwilioParams request, Uni<CallEventRecorder.Outcome> recorded, Response answer) {
+        return recorded.map(outcome -> {
             metrics.count(request.endpoint(), outcome == CallEventRecorder.Outcome.DUPLICATE ? Result.DUPLICATE : Result.ACCEPTED);
             return answer;
         });

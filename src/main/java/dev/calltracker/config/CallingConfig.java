@@ -39,4 +39,23 @@ public interface CallingConfig {
      */
     @WithDefault("#rc=3&rp=ct,rt,5xx")
     String callbackUrlFragment();
+
+    /** The value of {@link #machineDetection()} that dials without answering-machine detection. */
+    String MACHINE_DETECTION_OFF = "off";
+
+    /**
+     * Answering-machine detection on {@code <Number machineDetection>}: {@code off}, {@code Enable} or
+     * {@code DetectMessageEnd}. When on, only a person answering contacts a lead ({@code lead/ContactRule}).
+     */
+    @WithDefault(MACHINE_DETECTION_OFF)
+    String machineDetection();
+
+    /** {@code <Number machineDetectionTimeout>}: after this long (3–59 s) Twilio answers {@code unknown}. */
+    @WithDefault("30s")
+    Duration machineDetectionTimeout();
+
+    /** Whether calls are dialed with answering-machine detection. */
+    static boolean detects(CallingConfig calling) {
+        return !MACHINE_DETECTION_OFF.equals(calling.machineDetection());
+    }
 }

@@ -26,6 +26,10 @@ public class ConfigurationCheck {
      */
     static final Duration LONGEST_RING = Duration.ofMinutes(10);
 
+    /** {@code <Number machineDetection>} takes Twilio's words as they are; {@code off} leaves it out. */
+    static final java.util.Set<String> MACHINE_DETECTION_VALUES =
+            java.util.Set.of(CallingConfig.MACHINE_DETECTION_OFF, "Enable", "DetectMessageEnd");
+
     public ConfigurationCheck(CallingConfig calling, TwilioConfig twilio, ReconcileConfig reconcile) {
         List<String> problems = new ArrayList<>();
         checkCalling(calling, problems);
@@ -50,6 +54,15 @@ public class ConfigurationCheck {
                 .forEach(p -> problems.add("CALLING_BLOCKED_PREFIXES has '" + p + "': prefixes look like +1900"));
         if (!isPositive(calling.timeLimit()) || calling.timeLimit().toHours() > 24) {
             problems.add("CALLING_TIME_LIMIT must be between 1s and 24h");
+        }
+        if (!MACHINE_DETECTION_VALUES.contains(calling.machineDetection())) {
+            problems.add("CALLING_MACHINE_DETECTION must be off, Enable or DetectMessageEnd (Twilio's words), not '"
+                    + calling.machineDetection() + "'");
+        }
+        long amdTimeout = calling.machineDetectionTimeout().toMillis();
+        if (amdTimeout < 3_000 || amdTimeout > 59_000) {
+            problems.add("CALLING_MACHINE_DETECTION_TIMEOUT must be between 3s and 59s (Twilio's range), not "
+                    + calling.machineDetectionTimeout());
         }
         String fragment = calling.callbackUrlFragment();
         if (!fragment.isEmpty() && (!fragment.startsWith("#") || fragment.chars().anyMatch(c -> c <= ' ' || c == '"'))) {

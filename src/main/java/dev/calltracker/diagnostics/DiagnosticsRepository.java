@@ -76,6 +76,18 @@ public class DiagnosticsRepository {
                 });
     }
 
+    /** Calls created since {@code since}, counted by who answered ({@code none}: no detection result). */
+    public Uni<Map<String, Long>> callsByAnsweredBy(OffsetDateTime since) {
+        return pool.preparedQuery("SELECT COALESCE(answered_by, 'none') AS answered_by, count(*) AS n "
+                        + "FROM call_recordings WHERE created_at >= $1 GROUP BY 1 ORDER BY 1")
+                .execute(Tuple.of(since))
+                .map(rows -> {
+                    Map<String, Long> counts = new LinkedHashMap<>();
+                    rows.forEach(r -> counts.put(r.getString("answered_by"), r.getLong("n")));
+                    return counts;
+                });
+    }
+
     /** Leads still {@code new} although one of their calls connected, most recently connected first. */
     public Uni<List<UncontactedLead>> uncontactedLeads(int limit) {
         return list("""

@@ -56,6 +56,13 @@ public class DiagnosticsResource {
         return diagnostics.callsByStatus(since(since));
     }
 
+    /** Counts by who answered (answering-machine detection; {@code none}: no result), like {@link #callsByStatus}. */
+    @GET
+    @Path("/calls-by-answered-by")
+    public Uni<Map<String, Long>> callsByAnsweredBy(@QueryParam("since") String since) {
+        return diagnostics.callsByAnsweredBy(since(since));
+    }
+
     /** Calls with a duration that are still not terminal: ended for sure, but their end never arrived. */
     @GET
     @Path("/calls-with-duration-not-ended")

@@ -1,5 +1,6 @@
 package dev.calltracker.lead;
 
+import dev.calltracker.call.AnsweredBy;
 import dev.calltracker.call.CallState;
 import dev.calltracker.call.CallStatus;
 import java.time.OffsetDateTime;
@@ -10,6 +11,11 @@ import java.util.UUID;
  * What makes a lead "contacted": the dialed leg was answered ({@code in-progress}) or ended
  * {@code completed} (audio was connected: a person, a menu or a voicemail). {@code busy},
  * {@code no-answer}, {@code failed}, {@code canceled} and {@code unknown} never contact a lead.
+ *
+ * <p>With answering-machine detection on ({@code calling.machine-detection}), audio is not enough: the
+ * detection result must also say a person answered ({@link #A_PERSON}). Until the result is known the call
+ * contacts nobody, so an answer that arrives before its result never contacts the lead only to be undone;
+ * a call whose result never arrives contacts nobody.
  */
 public final class ContactRule {
 
@@ -20,14 +26,24 @@ public final class ContactRule {
     public static final java.util.Set<CallStatus> CONNECTED = java.util.EnumSet.of(CallStatus.IN_PROGRESS, CallStatus.COMPLETED);
 
     /**
+     * The detection results that count as a person: {@code human}, and {@code unknown}, where detection could
+     * not tell within its timeout although audio was connected (often a person who answered in silence or
+     * briefly): a missed contact costs a sales team more than a voicemail counted, and the call shows the
+     * result.
+     */
+    public static final java.util.Set<AnsweredBy> A_PERSON = java.util.EnumSet.of(AnsweredBy.HUMAN, AnsweredBy.UNKNOWN);
+
+    /**
      * The lead write a change of a call requires, the one place that decides it: present when the call has a
      * lead and its contact time changed.
      *
-     * @param before the call before the change, or null when the lead was only now linked to the call
+     * @param before           the call before the change, or null when the lead was only now linked to the call
+     * @param machineDetection whether calls are dialed with answering-machine detection
      */
-    public static Optional<LeadContact> leadContact(UUID leadId, CallState before, CallState after) {
-        OffsetDateTime was = before == null ? null : contactTime(before);
-        OffsetDateTime now = contactTime(after);
+    public static Optional<LeadContact> leadContact(UUID leadId, CallState before, CallState after,
+                                                    boolean machineDetection) {
+        OffsetDateTime was = before == null ? null : contactTime(before, machineDetection);
+        OffsetDateTime now = contactTime(after, machineDetection);
         if (leadId == null || now == null || now.equals(was)) {
             return Optional.empty();
         }
@@ -35,7 +51,10 @@ public final class ContactRule {
     }
 
     /** When this call reached its lead, or null if it did not (yet): the end time once completed, else the answer time. */
-    static OffsetDateTime contactTime(CallState call) {
+    static OffsetDateTime contactTime(CallState call, boolean machineDetection) {
+        if (machineDetection && !A_PERSON.contains(call.answeredBy())) {
+            return null;
+        }
         if (call.status() == CallStatus.COMPLETED) {
             return call.endedAt() != null ? call.endedAt() : call.answeredAt();
         }

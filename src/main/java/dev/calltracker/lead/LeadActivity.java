@@ -16,5 +16,7 @@ public record LeadActivity(
         OffsetDateTime startedAt,
         OffsetDateTime answeredAt,
         OffsetDateTime endedAt,
-        String recordingUrl) {
+        String recordingUrl,
+        /** Who answered (answering-machine detection); null without it. */
+        String answeredBy) {
 }

@@ -37,7 +37,7 @@ public class LeadRepository {
         // One query: no row when the lead does not exist, one row with a null activity id when it has none.
         return pool.preparedQuery("""
                         SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
-                               a.recording_url, c.call_sid, c.to_number
+                               a.recording_url, a.answered_by, c.call_sid, c.to_number
                           FROM leads l
                           LEFT JOIN LATERAL (SELECT * FROM lead_activities WHERE lead_id = l.id
                                               ORDER BY started_at DESC, id LIMIT $2) a ON true
@@ -54,6 +54,6 @@ public class LeadRepository {
         return new LeadActivity(r.getUUID("id"), r.getString("type"), r.getString("call_sid"),
                 r.getString("to_number"), r.getString("status"), r.getInteger("duration_seconds"),
                 r.getOffsetDateTime("started_at"), r.getOffsetDateTime("answered_at"),
-                r.getOffsetDateTime("ended_at"), r.getString("recording_url"));
+                r.getOffsetDateTime("ended_at"), r.getString("recording_url"), r.getString("answered_by"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import dev.calltracker.call.AnsweredBy;
 import dev.calltracker.call.CallObservation;
 import dev.calltracker.call.CallStatus;
 import dev.calltracker.call.Source;
@@ -39,6 +40,8 @@ public final class StuckCallPolicy {
         Integer duration = seconds(leg.duration());
         OffsetDateTime end = rfc2822(leg.endTime());
         var observation = CallObservation.from(Source.TWILIO_API).dialedSid(leg.sid()).durationSeconds(duration);
+        // Twilio's answered_by stands in for an AMD callback that never arrived.
+        AnsweredBy.fromTwilio(leg.answeredBy()).ifPresent(observation::answeredBy);
         if (status.get().isTerminal()) {
             observation.status(status.get(), end != null ? end : now, end == null);
             if (status.get() == CallStatus.COMPLETED && end != null && duration != null && duration > 0) {
@@ -103,6 +106,9 @@ public final class StuckCallPolicy {
         }
         if (c.endTime() != null) {
             evidence.put("end_time", c.endTime());
+        }
+        if (c.answeredBy() != null) {
+            evidence.put("answered_by", c.answeredBy());
         }
         return evidence;
     }

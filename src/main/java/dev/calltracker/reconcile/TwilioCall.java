@@ -17,7 +17,9 @@ public record TwilioCall(
         /** RFC 2822. */
         @JsonProperty("start_time") String startTime,
         @JsonProperty("end_time") String endTime,
-        String to) {
+        String to,
+        /** The answering-machine detection result; null when the call was dialed without detection. */
+        @JsonProperty("answered_by") String answeredBy) {
 
     /** A page of {@code Calls.json}. */
     @RegisterForReflection

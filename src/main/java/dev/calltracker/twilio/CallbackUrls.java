@@ -5,7 +5,7 @@ import java.util.Set;
 
 /**
  * The URLs the service hands Twilio in its TwiML for the callbacks (the dialed leg's status, the
- * {@code <Dial action>}, the recording status), each with the connection overrides of
+ * {@code <Dial action>}, the recording status, the AMD result), each with the connection overrides of
  * {@code calling.callback-url-fragment}. Written once: {@code TwimlBuilder} puts them in the TwiML, and the
  * signature check accepts the fragment on exactly these URLs, since Twilio does not document whether it
  * signs it. The voice URL is configured in the TwiML App, not here: it never carries the fragment.
@@ -14,7 +14,8 @@ public final class CallbackUrls {
 
     public static final String WEBHOOK_PATH = "/api/calling/webhook";
     public static final String RECORDING_PATH = "/api/calling/recording";
-    private static final Set<String> PATHS = Set.of(WEBHOOK_PATH, RECORDING_PATH);
+    public static final String AMD_PATH = "/api/calling/amd";
+    private static final Set<String> PATHS = Set.of(WEBHOOK_PATH, RECORDING_PATH, AMD_PATH);
 
     private final String publicBaseUrl;
     private final String fragment;
@@ -35,6 +36,11 @@ public final class CallbackUrls {
 
     public String recording() {
         return publicBaseUrl + RECORDING_PATH + fragment;
+    }
+
+    /** Answering-machine detection results ({@code <Number amdStatusCallback>}). */
+    public String amd() {
+        return publicBaseUrl + AMD_PATH + fragment;
     }
 
     /** The connection-override fragment ({@code #rc=3&rp=ct,rt,5xx}), or empty. */

@@ -29,12 +29,14 @@ public class TwimlBuilder {
     private final String hangup;
     private final String callbackUrl;
     private final String recordingUrl;
+    private final String amdUrl;
 
     public TwimlBuilder(CallingConfig config) {
         this.config = config;
         CallbackUrls callbacks = new CallbackUrls(config);
         this.callbackUrl = callbacks.webhook();
         this.recordingUrl = callbacks.recording();
+        this.amdUrl = callbacks.amd();
         this.hangup = write(w -> w.writeEmptyElement("Hangup"));
     }
 
@@ -55,6 +57,14 @@ public class TwimlBuilder {
             w.writeAttribute("statusCallback", callbackUrl);
             w.writeAttribute("statusCallbackEvent", "initiated ringing answered completed");
             w.writeAttribute("statusCallbackMethod", "POST");
+            if (CallingConfig.detects(config)) {
+                // Detection runs on the dialed leg before it is bridged: the agent hears the callee only
+                // after it (DetectMessageEnd: after the greeting), and Twilio bills it per call.
+                w.writeAttribute("machineDetection", config.machineDetection());
+                w.writeAttribute("machineDetectionTimeout", Long.toString(config.machineDetectionTimeout().toSeconds()));
+                w.writeAttribute("amdStatusCallback", amdUrl);
+                w.writeAttribute("amdStatusCallbackMethod", "POST");
+            }
             w.writeCharacters(to);
             w.writeEndElement();
             w.writeEndElement();

@@ -20,5 +20,6 @@ class CallRepositoryStatementsTest {
         assertThat(calls.appendEventAndLockCall).hasSizeLessThan(limit);
         assertThat(calls.saveTransition).hasSizeLessThan(limit);
         assertThat(calls.recordDialedCall).hasSizeLessThan(limit);
+        assertThat(calls.appendAmdResultAndLockCall).hasSizeLessThan(limit);
     }
 }

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
+import java.util.UUID;
+import dev.calltracker.lead.ContactRule;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -92,6 +94,66 @@ class CallTransitionPropertiesTest {
                         random.nextBoolean()).build());
             }
             applyAll(events); // asserts inside
+        }
+    }
+
+    static final UUID LEAD = UUID.randomUUID();
+
+    /**
+     * One call's events with answering-machine detection: an answered call gets its AMD result (from the
+     * callback or from Twilio's REST API), or none when it was lost.
+     */
+    static List<CallObservation> eventsOfOneCallWithDetection(Random random) {
+        List<CallObservation> events = eventsOfOneCall(random);
+        boolean answered = events.stream().anyMatch(o -> o.status() == CallStatus.IN_PROGRESS);
+        if (answered && random.nextInt(6) > 0) {
+            AnsweredBy who = AnsweredBy.values()[random.nextInt(AnsweredBy.values().length)];
+            events.add(CallObservation.from(random.nextBoolean() ? Source.CALLBACK : Source.TWILIO_API).answeredBy(who).build());
+        }
+        return events;
+    }
+
+    static boolean contacted(CallState state, boolean machineDetection) {
+        return ContactRule.leadContact(LEAD, null, state, machineDetection).isPresent();
+    }
+
+    @Test
+    void withDetectionNeitherTheStateNorTheContactDependsOnWhenTheAmdResultArrives() {
+        Random random = new Random(13);
+        for (int call = 0; call < 2_000; call++) {
+            List<CallObservation> events = eventsOfOneCallWithDetection(random);
+            CallState inOrder = applyAll(events);
+            boolean reachedAPerson = ContactRule.CONNECTED.contains(inOrder.status())
+                    && ContactRule.A_PERSON.contains(inOrder.answeredBy());
+            assertThat(contacted(inOrder, true)).as("call %d: contacted only by a person", call).isEqualTo(reachedAPerson);
+            for (int shuffle = 0; shuffle < 20; shuffle++) {
+                List<CallObservation> delivered = new ArrayList<>(events);
+                for (CallObservation e : events) {
+                    if (random.nextInt(4) == 0) {
+                        delivered.add(e);
+                    }
+                }
+                Collections.shuffle(delivered, random);
+                CallState state = CallState.initiated();
+                boolean wasContacted = false;
+                for (CallObservation o : delivered) {
+                    state = CallTransition.apply(state, o);
+                    boolean isContacted = contacted(state, true);
+                    assertThat(isContacted || !wasContacted).as("call %d, delivery %d: a contact is never undone",
+                            call, shuffle).isTrue();
+                    wasContacted = isContacted;
+                }
+                assertThat(state).as("call %d, delivery %d", call, shuffle).isEqualTo(inOrder);
+            }
+        }
+    }
+
+    @Test
+    void withoutDetectionTheAmdResultChangesNoContact() {
+        Random random = new Random(14);
+        for (int call = 0; call < 2_000; call++) {
+            CallState state = applyAll(eventsOfOneCallWithDetection(random));
+            assertThat(contacted(state, false)).isEqualTo(ContactRule.CONNECTED.contains(state.status()));
         }
     }
 }

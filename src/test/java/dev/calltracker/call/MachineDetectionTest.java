@@ -1,0 +1,196 @@
+package dev.calltracker.call;
+
+import static dev.calltracker.testing.BrowserCall.Outcome.COMPLETED;
+import static dev.calltracker.testing.ReadApi.asCrmUser;
+import static dev.calltracker.testing.ReadApi.asOperator;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.calltracker.testing.BrowserCall;
+import dev.calltracker.testing.TestSql;
+import dev.calltracker.testing.TwilioFake;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Row;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Answering-machine detection on: who answered decides whether the lead was reached, in any order. */
+@QuarkusTest
+@TestProfile(MachineDetectionTest.DetectionOn.class)
+class MachineDetectionTest {
+
+    public static class DetectionOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("calling.machine-detection", "DetectMessageEnd", "calling.machine-detection-timeout", "20s");
+        }
+    }
+
+    static final String LEAD_PHONE = "+15551230000";
+    static final String AMD_PATH = "/api/calling/amd";
+
+    final TestSql sql = TestSql.forTests();
+    final TwilioFake twilio = TwilioFake.forTests();
+
+    BrowserCall startCall() {
+        BrowserCall c = BrowserCall.to(sql.insertLead("new", LEAD_PHONE), LEAD_PHONE, COMPLETED);
+        twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200);
+        return c;
+    }
+
+    /** Twilio's AMD callback: CallSid is the dialed leg, and no ParentCallSid comes with it. */
+    static Map<String, String> amd(BrowserCall c, String answeredBy) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("AccountSid", TwilioFake.ACCOUNT_SID);
+        p.put("CallSid", c.dialedSid());
+        p.put("AnsweredBy", answeredBy);
+        p.put("MachineDetectionDuration", "2410");
+        return p;
+    }
+
+    void send(Map<String, String> request) {
+        int status = twilio.post(TwilioFake.pathOf(request), request).then().extract().statusCode();
+        assertThat(status).as("answer to %s", request).isIn(200, 204);
+    }
+
+    void sendAmd(BrowserCall c, String answeredBy) {
+        twilio.post(AMD_PATH, amd(c, answeredBy)).then().statusCode(204);
+    }
+
+    void sendEverything(BrowserCall c) {
+        c.requests().stream().skip(1).forEach(this::send);
+    }
+
+    void assertLeadUntouched(BrowserCall c) {
+        Row lead = sql.lead(c.leadId());
+        assertThat(lead.getString("status")).isEqualTo("new");
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isNull();
+    }
+
+    long amdEvents(BrowserCall c) {
+        return sql.count("SELECT count(*) FROM call_events WHERE leg_sid = $1 AND kind = 'amd'", c.dialedSid());
+    }
+
+    @Test
+    void theDialAsksForDetectionWithItsOwnCallback() {
+        BrowserCall c = BrowserCall.to(sql.insertLead("new", LEAD_PHONE), LEAD_PHONE, COMPLETED);
+        String twiml = twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200).extract().asString();
+        assertThat(twiml).contains("machineDetection=\"DetectMessageEnd\"", "machineDetectionTimeout=\"20\"",
+                "amdStatusCallback=\"" + twilio.publicBaseUrl() + AMD_PATH + "#rc=3",
+                "amdStatusCallbackMethod=\"POST\"");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"human", "machine_start", "machine_end_beep", "machine_end_silence", "machine_end_other",
+            "fax", "unknown"})
+    void everyAnsweredByValueBetweenAnswerAndEndDecidesWhetherTheLeadWasReached(String answeredBy) {
+        boolean person = answeredBy.equals("human") || answeredBy.equals("unknown");
+        BrowserCall c = startCall();
+        send(c.dialedStatusCallback("initiated"));
+        send(c.dialedStatusCallback("ringing"));
+        send(c.dialedStatusCallback("in-progress"));
+        assertLeadUntouched(c); // answered, but who answered is not known yet: nothing to undo later
+
+        sendAmd(c, answeredBy);
+        Row lead = sql.lead(c.leadId());
+        assertThat(lead.getString("status")).isEqualTo(person ? "contacted" : "new");
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(person ? c.answeredAt() : null);
+
+        send(c.dialedStatusCallback("completed"));
+        lead = sql.lead(c.leadId());
+        assertThat(lead.getString("status")).isEqualTo(person ? "contacted" : "new");
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(person ? c.endedAt() : null);
+        Row call = sql.call(c.parentSid());
+        assertThat(call.getString("status")).isEqualTo("completed");
+        assertThat(call.getString("answered_by")).isEqualTo(answeredBy);
+
+        asCrmUser().get("/api/calls/" + c.parentSid()).then().statusCode(200)
+                .body("answeredBy", equalTo(answeredBy))
+                .body("events.kind", hasItem("amd"));
+        asCrmUser().get("/api/leads/" + c.leadId() + "/activities").then().statusCode(200)
+                .body("[0].answeredBy", equalTo(answeredBy));
+    }
+
+    @Test
+    void anAmdResultBeforeAnyCallbackOfItsLegIsAppliedOnceTheLegIsKnown() {
+        BrowserCall c = startCall();
+        sendAmd(c, "human");
+        assertThat(sql.call(c.parentSid()).getString("answered_by")).isNull();
+        assertThat(amdEvents(c)).isEqualTo(1);
+
+        sendEverything(c);
+        assertThat(sql.call(c.parentSid()).getString("answered_by")).isEqualTo("human");
+        Row lead = sql.lead(c.leadId());
+        assertThat(lead.getString("status")).isEqualTo("contacted");
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
+        asCrmUser().get("/api/calls/" + c.parentSid()).then().statusCode(200)
+                .body("answeredBy", equalTo("human"))
+                .body("events.kind", hasItem("amd"));
+    }
+
+    @Test
+    void aMachineResultBeforeTheLegIsKnownNeverContacts() {
+        BrowserCall c = startCall();
+        sendAmd(c, "machine_end_beep");
+        sendEverything(c);
+        assertLeadUntouched(c);
+        Row call = sql.call(c.parentSid());
+        assertThat(call.getString("status")).isEqualTo("completed");
+        assertThat(call.getString("answered_by")).isEqualTo("machine_end_beep");
+        asOperator().get("/api/diagnostics/calls-by-answered-by").then().statusCode(200)
+                .body("machine_end_beep", greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void anAmdResultAfterTheCallEndedStillDecides() {
+        BrowserCall c = startCall();
+        sendEverything(c);
+        assertLeadUntouched(c);
+
+        sendAmd(c, "human");
+        Row lead = sql.lead(c.leadId());
+        assertThat(lead.getString("status")).isEqualTo("contacted");
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
+    }
+
+    @Test
+    void withoutAnAmdResultTheLeadIsLeftAsItWas() {
+        BrowserCall c = startCall();
+        sendEverything(c);
+        assertLeadUntouched(c);
+        Row call = sql.call(c.parentSid());
+        assertThat(call.getString("status")).isEqualTo("completed");
+        assertThat(call.getString("answered_by")).isNull();
+    }
+
+    @Test
+    void aRedeliveredAmdCallbackIsStoredAndAppliedOnce() {
+        BrowserCall c = startCall();
+        send(c.dialedStatusCallback("initiated"));
+        send(c.dialedStatusCallback("in-progress"));
+        sendAmd(c, "human");
+        sendAmd(c, "human");
+        sendAmd(c, "fax"); // one result per dialed leg: a second one is a re-delivery
+        assertThat(amdEvents(c)).isEqualTo(1);
+        assertThat(sql.call(c.parentSid()).getString("answered_by")).isEqualTo("human");
+        assertThat(sql.lead(c.leadId()).getString("status")).isEqualTo("contacted");
+    }
+
+    @Test
+    void aForgedAmdCallbackIsRefusedAndWritesNothing() {
+        BrowserCall c = startCall();
+        send(c.dialedStatusCallback("initiated"));
+        send(c.dialedStatusCallback("in-progress"));
+        twilio.withAuthToken("not-the-auth-token").post(AMD_PATH, amd(c, "human")).then().statusCode(403);
+        assertThat(amdEvents(c)).isZero();
+        assertThat(sql.call(c.parentSid()).getString("answered_by")).isNull();
+        assertLeadUntouched(c);
+    }
+}
