@@ -63,6 +63,18 @@ class ConfigurationCheckTest {
     }
 
     @Test
+    void machineDetectionTakesTwiliosWordsAndRange() {
+        for (String on : new String[] {"Enable", "DetectMessageEnd"}) {
+            Map<String, String> properties = production();
+            properties.put("calling.machine-detection", on);
+            assertThatCode(() -> start(properties)).doesNotThrowAnyException();
+        }
+        assertThat(refusal("calling.machine-detection", "enable")).contains("CALLING_MACHINE_DETECTION must be");
+        assertThat(refusal("calling.machine-detection", "DetectMessageEnd", "calling.machine-detection-timeout", "60s"))
+                .contains("CALLING_MACHINE_DETECTION_TIMEOUT must be between 3s and 59s");
+    }
+
+    @Test
     void productionSettingsStart() {
         assertThatCode(() -> start(production())).doesNotThrowAnyException();
     }
