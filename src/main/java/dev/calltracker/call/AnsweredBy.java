@@ -1,5 +1,7 @@
 package dev.calltracker.call;
 
+import java.util.Locale;
+
 import java.util.Optional;
 
 /**
@@ -7,29 +9,24 @@ import java.util.Optional;
  * callback, {@code answered_by} of the REST Call resource. Stored on the call ({@code call_recordings.answered_by}).
  */
 public enum AnsweredBy {
-    HUMAN("human"),
-    MACHINE_START("machine_start"),
-    MACHINE_END_BEEP("machine_end_beep"),
-    MACHINE_END_SILENCE("machine_end_silence"),
-    MACHINE_END_OTHER("machine_end_other"),
-    FAX("fax"),
+    HUMAN,
+    MACHINE_START,
+    MACHINE_END_BEEP,
+    MACHINE_END_SILENCE,
+    MACHINE_END_OTHER,
+    FAX,
     /** Detection could not tell within its timeout. */
-    UNKNOWN("unknown");
+    UNKNOWN;
 
-    private final String value;
-
-    AnsweredBy(String value) {
-        this.value = value;
-    }
-
+    /** Twilio's word, also the stored one: the name in lower case. */
     public String value() {
-        return value;
+        return name().toLowerCase(Locale.ROOT);
     }
 
     /** The result for Twilio's word; empty for null or a word this service does not know. */
     public static Optional<AnsweredBy> fromTwilio(String word) {
         for (AnsweredBy a : values()) {
-            if (a.value.equals(word)) {
+            if (a.value().equals(word)) {
                 return Optional.of(a);
             }
         }

@@ -1,29 +1,26 @@
 package dev.calltracker.call;
 
+import java.util.Locale;
+
 /** The kinds of request that tell the service about a call. */
 public enum CallEventKind {
     /** The TwiML App's Voice URL request that created the call. */
-    VOICE("voice"),
+    VOICE,
     /** A status callback of the dialed leg ({@code <Number statusCallback>}). */
-    DIALED_STATUS("dialed-status"),
+    DIALED_STATUS,
     /** The {@code <Dial action>} request: the dial has ended. */
-    DIAL_ACTION("dial-action"),
+    DIAL_ACTION,
     /** The parent (browser) leg's own status callback from the TwiML App. */
-    PARENT_STATUS("parent-status"),
+    PARENT_STATUS,
     /** An answering-machine detection callback ({@code <Number amdStatusCallback>}); its CallSid is the dialed leg. */
-    AMD("amd"),
+    AMD,
     /** A recording status callback. */
-    RECORDING("recording"),
+    RECORDING,
     /** The reconciler's finding (from Twilio's REST API or from evidence). */
-    RECONCILER("reconciler");
+    RECONCILER;
 
-    private final String value;
-
-    CallEventKind(String value) {
-        this.value = value;
-    }
-
+    /** The stored word ({@code call_events.kind}): the name in lower case, with dashes. */
     public String value() {
-        return value;
+        return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 }

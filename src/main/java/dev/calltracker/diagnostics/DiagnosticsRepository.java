@@ -66,24 +66,22 @@ public class DiagnosticsRepository {
 
     /** Calls created since {@code since}, counted by status. */
     public Uni<Map<String, Long>> callsByStatus(OffsetDateTime since) {
-        return pool.preparedQuery("SELECT status, count(*) AS n FROM call_recordings WHERE created_at >= $1 "
-                        + "GROUP BY status ORDER BY status")
-                .execute(Tuple.of(since))
-                .map(rows -> {
-                    Map<String, Long> counts = new LinkedHashMap<>();
-                    rows.forEach(r -> counts.put(r.getString("status"), r.getLong("n")));
-                    return counts;
-                });
+        return countCallsBy("status", since);
     }
 
     /** Calls created since {@code since}, counted by who answered ({@code none}: no detection result). */
     public Uni<Map<String, Long>> callsByAnsweredBy(OffsetDateTime since) {
-        return pool.preparedQuery("SELECT COALESCE(answered_by, 'none') AS answered_by, count(*) AS n "
-                        + "FROM call_recordings WHERE created_at >= $1 GROUP BY 1 ORDER BY 1")
+        return countCallsBy("COALESCE(answered_by, 'none')", since);
+    }
+
+    /** @param grouping a column or expression of this class's own, never a caller's input */
+    private Uni<Map<String, Long>> countCallsBy(String grouping, OffsetDateTime since) {
+        return pool.preparedQuery("SELECT " + grouping + " AS grouped, count(*) AS n FROM call_recordings "
+                        + "WHERE created_at >= $1 GROUP BY 1 ORDER BY 1")
                 .execute(Tuple.of(since))
                 .map(rows -> {
                     Map<String, Long> counts = new LinkedHashMap<>();
-                    rows.forEach(r -> counts.put(r.getString("answered_by"), r.getLong("n")));
+                    rows.forEach(r -> counts.put(r.getString("grouped"), r.getLong("n")));
                     return counts;
                 });
     }
