@@ -3,6 +3,7 @@ package dev.calltracker.call;
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.db.PipelinedTransaction;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
@@ -47,7 +48,7 @@ public class CallEventRecorder {
      * is one) with COMMIT.
      */
     public Uni<Outcome> record(CallEvent event) {
-        return PipelinedTransaction.run(pool, tx -> tx.begin(calls.appendEventAndLockCall(tx.client(), event))
+        return PipelinedTransaction.run(pool, tx -> begin(tx, event, calls.appendEventAndLockCall(tx.client(), event))
                 .flatMap(locked -> {
                     if (locked.isEmpty()) {
                         return tx.commit().replaceWith(Outcome.DUPLICATE);
@@ -61,7 +62,7 @@ public class CallEventRecorder {
      * knows that leg yet, it is stored and the call applies it when it learns the leg.
      */
     public Uni<Outcome> recordAmd(CallEvent event) {
-        return PipelinedTransaction.run(pool, tx -> tx.begin(calls.appendAmdResultAndLockCall(tx.client(), event))
+        return PipelinedTransaction.run(pool, tx -> begin(tx, event, calls.appendAmdResultAndLockCall(tx.client(), event))
                 .flatMap(stored -> {
                     if (stored.isEmpty()) {
                         return tx.commit().replaceWith(Outcome.DUPLICATE);
@@ -71,6 +72,19 @@ public class CallEventRecorder {
                     }
                     return apply(tx, stored.get().call().get(), event.observation());
                 }));
+    }
+
+    /**
+     * Begins with the event's first statement, preceded in the same round trip by the lock on the dialed leg
+     * the event names when an AMD result may be waiting for it ({@link CallRepository#lockDialedLeg}). Without
+     * detection no AMD result decides anything, so the hot path does not pay for the lock.
+     */
+    private <T> Uni<T> begin(PipelinedTransaction tx, CallEvent event, Uni<T> firstStatement) {
+        String dialedSid = event.kind() == CallEventKind.AMD ? event.legSid() : event.observation().dialedSid();
+        if (dialedSid == null || (!machineDetection && event.kind() != CallEventKind.AMD)) {
+            return tx.begin(firstStatement);
+        }
+        return tx.begin(calls.lockDialedLeg(tx.client(), dialedSid), firstStatement).map(Tuple2::getItem2);
     }
 
     private Uni<Outcome> apply(PipelinedTransaction tx, CallRow locked, CallObservation observation) {

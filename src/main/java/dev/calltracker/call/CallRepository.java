@@ -56,8 +56,20 @@ public class CallRepository {
                 .addValue(e.receivedAt())
                 .addValue(e.observation().source().value())
                 .addValue(e.dedupeKey())
-                .addValue(json(e.params()));
+                .addValue(json(e.params()))
+                .addValue(e.observation().dialedSid());
         return db.preparedQuery(appendEventAndLockCall).execute(args).map(first(CallRow::from));
+    }
+
+    /**
+     * Serialises, until the transaction ends, the transactions that link a dialed leg to its call: an AMD
+     * result (which names only the leg) and an event that teaches the call that leg. Without it each could
+     * commit unseen by the other and the result would stay unlinked; the lock is its own statement so the
+     * next statement's snapshot is taken after the other transaction committed.
+     */
+    public Uni<Void> lockDialedLeg(SqlClient db, String dialedSid) {
+        return db.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('dialed-leg:' || $1, 0))")
+                .execute(Tuple.of(dialedSid)).replaceWithVoid();
     }
 
     /** What storing an AMD result found: the call of its dialed leg, locked, or none while no call knows that leg. */

@@ -14,8 +14,15 @@ import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
-import java.util.LinkedHashMap;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
+import jakarta.inject.Inject;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +41,11 @@ class MachineDetectionTest {
     }
 
     static final String LEAD_PHONE = "+15551230000";
-    static final String AMD_PATH = "/api/calling/amd";
+
+    @Inject
+    Pool pool;
+    @Inject
+    CallRepository calls;
 
     final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
@@ -45,14 +56,8 @@ class MachineDetectionTest {
         return c;
     }
 
-    /** Twilio's AMD callback: CallSid is the dialed leg, and no ParentCallSid comes with it. */
     static Map<String, String> amd(BrowserCall c, String answeredBy) {
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("AccountSid", TwilioFake.ACCOUNT_SID);
-        p.put("CallSid", c.dialedSid());
-        p.put("AnsweredBy", answeredBy);
-        p.put("MachineDetectionDuration", "2410");
-        return p;
+        return TwilioFake.amd(c.dialedSid(), answeredBy);
     }
 
     void send(Map<String, String> request) {
@@ -61,7 +66,7 @@ class MachineDetectionTest {
     }
 
     void sendAmd(BrowserCall c, String answeredBy) {
-        twilio.post(AMD_PATH, amd(c, answeredBy)).then().statusCode(204);
+        twilio.post(TwilioFake.AMD_PATH, amd(c, answeredBy)).then().statusCode(204);
     }
 
     void sendEverything(BrowserCall c) {
@@ -83,7 +88,7 @@ class MachineDetectionTest {
         BrowserCall c = BrowserCall.to(sql.insertLead("new", LEAD_PHONE), LEAD_PHONE, COMPLETED);
         String twiml = twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200).extract().asString();
         assertThat(twiml).contains("machineDetection=\"DetectMessageEnd\"", "machineDetectionTimeout=\"20\"",
-                "amdStatusCallback=\"" + twilio.publicBaseUrl() + AMD_PATH + "#rc=3",
+                "amdStatusCallback=\"" + twilio.publicBaseUrl() + TwilioFake.AMD_PATH + "#rc=3",
                 "amdStatusCallbackMethod=\"POST\"");
     }
 
@@ -188,9 +193,61 @@ class MachineDetectionTest {
         BrowserCall c = startCall();
         send(c.dialedStatusCallback("initiated"));
         send(c.dialedStatusCallback("in-progress"));
-        twilio.withAuthToken("not-the-auth-token").post(AMD_PATH, amd(c, "human")).then().statusCode(403);
+        twilio.withAuthToken("not-the-auth-token").post(TwilioFake.AMD_PATH, amd(c, "human")).then().statusCode(403);
         assertThat(amdEvents(c)).isZero();
         assertThat(sql.call(c.parentSid()).getString("answered_by")).isNull();
         assertLeadUntouched(c);
+    }
+
+    @Test
+    void anAmdResultBeforeOnlyTheDialActionIsLinkedThroughTheLegTheActionNames() {
+        BrowserCall c = startCall();
+        sendAmd(c, "human");
+        List<Map<String, String>> dial = c.dialedLegAndAction();
+        send(dial.get(dial.size() - 1)); // the <Dial> action alone (the dialed leg's callbacks were lost)
+        Row call = sql.call(c.parentSid());
+        assertThat(call.getString("status")).isEqualTo("completed");
+        assertThat(call.getString("answered_by")).isEqualTo("human");
+        assertThat(sql.lead(c.leadId()).getString("status")).isEqualTo("contacted");
+    }
+
+    /**
+     * The AMD result's transaction is still open when the first callback that teaches the call its dialed leg
+     * arrives: neither could see the other's write. The callback must wait for the result to commit and apply
+     * it, or the call would stay without a result and the lead uncontacted.
+     */
+    @Test
+    void anAmdResultCommittedWhileTheCallLearnsItsLegIsNotLost() {
+        BrowserCall c = startCall();
+        CallEvent result = new CallEvent(c.dialedSid(), c.dialedSid(), CallEventKind.AMD, "human", null, null,
+                OffsetDateTime.now(ZoneOffset.UTC), "amd:" + c.dialedSid(), amd(c, "human"),
+                CallObservation.from(Source.CALLBACK).answeredBy(AnsweredBy.HUMAN).build());
+        SqlConnection connection = pool.getConnection().await().indefinitely();
+        CompletableFuture<Void> answered;
+        try {
+            Transaction amdTransaction = connection.begin().await().indefinitely();
+            calls.lockDialedLeg(connection, c.dialedSid()).await().indefinitely();
+            assertThat(calls.appendAmdResultAndLockCall(connection, result).await().indefinitely()
+                    .orElseThrow().call()).as("no call knows the dialed leg yet").isEmpty();
+
+            answered = CompletableFuture.runAsync(() -> send(c.dialedStatusCallback("in-progress")));
+            // Until the callback either answered (it did not wait) or waits for a lock the AMD transaction holds.
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (!answered.isDone() && sql.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' "
+                    + "AND NOT granted") == 0 && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(20_000_000);
+            }
+            amdTransaction.commit().await().indefinitely();
+        } finally {
+            connection.close().await().indefinitely();
+        }
+        answered.join();
+
+        Row call = sql.call(c.parentSid());
+        assertThat(call.getString("status")).isEqualTo("in-progress");
+        assertThat(call.getString("answered_by")).isEqualTo("human");
+        Row lead = sql.lead(c.leadId());
+        assertThat(lead.getString("status")).isEqualTo("contacted");
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.answeredAt());
     }
 }

@@ -107,6 +107,7 @@ class HostileInputTest {
         valid.put(TwilioFake.WEBHOOK_PATH + " action", dialAction(parent, child, "completed", 30));
         valid.put(TwilioFake.WEBHOOK_PATH + " parent", parentStatus(parent, "completed", t, 31));
         valid.put(TwilioFake.RECORDING_PATH, recording(parent, newSid("RE"), 29));
+        valid.put(TwilioFake.AMD_PATH, TwilioFake.amd(child, "human"));
 
         valid.forEach((label, params) -> {
             String path = label.split(" ")[0];
@@ -214,6 +215,9 @@ class HostileInputTest {
             Map<String, String> r = recording(parent, newSid("RE"), 29);
             r.put("RecordingDuration", bad);
             cases.add(new Case("recording RecordingDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.RECORDING_PATH, r)), BAD_REQUEST));
+            Map<String, String> m = TwilioFake.amd(child, "machine_end_beep");
+            m.put("MachineDetectionDuration", bad);
+            cases.add(new Case("AMD MachineDetectionDuration=" + bad, () -> Answer.of(twilio.post(TwilioFake.AMD_PATH, m)), BAD_REQUEST));
         }
         // Malformed LeadId, and destinations that may not be dialed (outside the prefixes, premium rate).
         for (String leadId : List.of("not-a-uuid", "00000000-0000-0000-0000", "' OR 1=1 --", "{" + lead + "}")) {

@@ -53,6 +53,7 @@ public final class TwilioFake {
     public static final String VOICE_PATH = "/api/webhooks/twilio/voice-client";
     public static final String WEBHOOK_PATH = "/api/calling/webhook";
     public static final String RECORDING_PATH = "/api/calling/recording";
+    public static final String AMD_PATH = "/api/calling/amd";
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -201,10 +202,13 @@ public final class TwilioFake {
         return send(pathOf(request), request);
     }
 
-    /** The path a callback goes to: recording callbacks have their own endpoint. */
+    /** The path a callback goes to: recording and AMD callbacks have their own endpoints. */
     public static String pathOf(Map<String, String> request) {
         if (request.containsKey("RecordingSid")) {
             return RECORDING_PATH;
+        }
+        if (request.containsKey("AnsweredBy")) {
+            return AMD_PATH;
         }
         return request.containsKey("To") && !request.containsKey("ParentCallSid") && request.containsKey("Caller")
                 ? VOICE_PATH : WEBHOOK_PATH;
@@ -280,6 +284,14 @@ public final class TwilioFake {
         p.put("RecordingChannels", "1");
         p.put("RecordingSource", "DialVerb");
         p.put("RecordingStartTime", rfc2822(OffsetDateTime.now()));
+        return p;
+    }
+
+    /** Twilio's answering-machine detection callback: CallSid is the dialed leg, and no ParentCallSid comes with it. */
+    public static Map<String, String> amd(String dialedSid, String answeredBy) {
+        Map<String, String> p = base(dialedSid);
+        p.put("AnsweredBy", answeredBy);
+        p.put("MachineDetectionDuration", "2410");
         return p;
     }
 
