@@ -38,9 +38,9 @@ public class CallEventRecorder {
     private final boolean machineDetection;
 
     public CallEventRecorder(Pool pool, CallRepository calls, CallingConfig calling) {
+        this.machineDetection = CallingConfig.detects(calling);
         this.pool = pool;
         this.calls = calls;
-        this.machineDetection = CallingConfig.detects(calling);
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import dev.calltracker.lead.ContactRule;
 import org.junit.jupiter.api.Test;
 
@@ -48,16 +50,42 @@ class CallTransitionPropertiesTest {
     }
 
     static CallState applyAll(List<CallObservation> events) {
-        CallState state = CallState.initiated();
+        List<CallState> states = statesAfter(events);
+        return states.get(states.size() - 1);
+    }
+
+    /** The call's state after each event (the initial state first), asserting that none moves backwards. */
+    static List<CallState> statesAfter(List<CallObservation> events) {
+        List<CallState> states = new ArrayList<>(List.of(CallState.initiated()));
         for (CallObservation o : events) {
+            CallState state = states.get(states.size() - 1);
             CallState next = CallTransition.apply(state, o);
             assertThat(rank(next.status())).as("never backwards").isGreaterThanOrEqualTo(rank(state.status()));
             if (state.status().isTerminal()) {
                 assertThat(next.status()).as("terminal is final").isEqualTo(state.status());
             }
-            state = next;
+            states.add(next);
         }
-        return state;
+        return states;
+    }
+
+    /**
+     * Generates 2,000 calls with {@code oneCall} and delivers each one's events 20 times, shuffled and partly
+     * twice: every delivery ends in the state in-order delivery gives. {@code eachDelivery} gets the in-order
+     * state and the states one delivery went through.
+     */
+    static void everyDeliveryEndsAsInOrder(long seed, Function<Random, List<CallObservation>> oneCall,
+                                           BiConsumer<CallState, List<CallState>> eachDelivery) {
+        Random random = new Random(seed);
+        for (int call = 0; call < 2_000; call++) {
+            List<CallObservation> events = oneCall.apply(random);
+            CallState inOrder = applyAll(events);
+            for (int shuffle = 0; shuffle < 20; shuffle++) {
+                List<CallState> states = statesAfter(redeliveredShuffled(events, random));
+                assertThat(states.get(states.size() - 1)).as("call %d, delivery %d", call, shuffle).isEqualTo(inOrder);
+                eachDelivery.accept(inOrder, states);
+            }
+        }
     }
 
     static int rank(CallStatus s) {
@@ -66,15 +94,7 @@ class CallTransitionPropertiesTest {
 
     @Test
     void theFinalStateDoesNotDependOnOrderOrDuplicates() {
-        Random random = new Random(11);
-        for (int call = 0; call < 2_000; call++) {
-            List<CallObservation> events = eventsOfOneCall(random);
-            CallState inOrder = applyAll(events);
-            for (int shuffle = 0; shuffle < 20; shuffle++) {
-                List<CallObservation> delivered = redeliveredShuffled(events, random);
-                assertThat(applyAll(delivered)).as("call %d, delivery %d", call, shuffle).isEqualTo(inOrder);
-            }
-        }
+        everyDeliveryEndsAsInOrder(11, CallTransitionPropertiesTest::eventsOfOneCall, (inOrder, states) -> { });
     }
 
     @Test
@@ -113,27 +133,15 @@ class CallTransitionPropertiesTest {
 
     @Test
     void withDetectionNeitherTheStateNorTheContactDependsOnWhenTheAmdResultArrives() {
-        Random random = new Random(13);
-        for (int call = 0; call < 2_000; call++) {
-            List<CallObservation> events = eventsOfOneCallWithDetection(random);
-            CallState inOrder = applyAll(events);
+        everyDeliveryEndsAsInOrder(13, CallTransitionPropertiesTest::eventsOfOneCallWithDetection, (inOrder, states) -> {
             boolean reachedAPerson = ContactRule.CONNECTED.contains(inOrder.status())
                     && ContactRule.A_PERSON.contains(inOrder.answeredBy());
-            assertThat(contacted(inOrder, true)).as("call %d: contacted only by a person", call).isEqualTo(reachedAPerson);
-            for (int shuffle = 0; shuffle < 20; shuffle++) {
-                List<CallObservation> delivered = redeliveredShuffled(events, random);
-                CallState state = CallState.initiated();
-                boolean wasContacted = false;
-                for (CallObservation o : delivered) {
-                    state = CallTransition.apply(state, o);
-                    boolean isContacted = contacted(state, true);
-                    assertThat(isContacted || !wasContacted).as("call %d, delivery %d: a contact is never undone",
-                            call, shuffle).isTrue();
-                    wasContacted = isContacted;
-                }
-                assertThat(state).as("call %d, delivery %d", call, shuffle).isEqualTo(inOrder);
+            assertThat(contacted(inOrder, true)).as("contacted only by a person: %s", inOrder).isEqualTo(reachedAPerson);
+            for (int i = 1; i < states.size(); i++) {
+                assertThat(contacted(states.get(i), true) || !contacted(states.get(i - 1), true))
+                        .as("a contact is never undone: %s", states).isTrue();
             }
-        }
+        });
     }
 
     @Test

@@ -33,22 +33,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestProfile(MachineDetectionTest.DetectionOn.class)
 class MachineDetectionTest {
 
-    public static class DetectionOn implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("calling.machine-detection", "DetectMessageEnd", "calling.machine-detection-timeout", "20s");
-        }
-    }
-
     static final String LEAD_PHONE = "+15551230000";
 
+    final TestSql sql = TestSql.forTests();
+    final TwilioFake twilio = TwilioFake.forTests();
+
+    /** For the test that holds an AMD result's transaction open. */
     @Inject
     Pool pool;
     @Inject
     CallRepository calls;
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     BrowserCall startCall() {
         BrowserCall c = BrowserCall.to(sql.insertLead("new", LEAD_PHONE), LEAD_PHONE, COMPLETED);
@@ -73,10 +67,20 @@ class MachineDetectionTest {
         c.requests().stream().skip(1).forEach(this::send);
     }
 
-    void assertLeadUntouched(BrowserCall c) {
+    void assertLead(BrowserCall c, String status, OffsetDateTime lastContactedAt) {
         Row lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo("new");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isNull();
+        assertThat(lead.getString("status")).isEqualTo(status);
+        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(lastContactedAt);
+    }
+
+    void assertLeadUntouched(BrowserCall c) {
+        assertLead(c, "new", null);
+    }
+
+    void assertCall(BrowserCall c, String status, String answeredBy) {
+        Row call = sql.call(c.parentSid());
+        assertThat(call.getString("status")).isEqualTo(status);
+        assertThat(call.getString("answered_by")).isEqualTo(answeredBy);
     }
 
     long amdEvents(BrowserCall c) {
@@ -104,17 +108,11 @@ class MachineDetectionTest {
         assertLeadUntouched(c); // answered, but who answered is not known yet: nothing to undo later
 
         sendAmd(c, answeredBy);
-        Row lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo(person ? "contacted" : "new");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(person ? c.answeredAt() : null);
+        assertLead(c, person ? "contacted" : "new", person ? c.answeredAt() : null);
 
         send(c.dialedStatusCallback("completed"));
-        lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo(person ? "contacted" : "new");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(person ? c.endedAt() : null);
-        Row call = sql.call(c.parentSid());
-        assertThat(call.getString("status")).isEqualTo("completed");
-        assertThat(call.getString("answered_by")).isEqualTo(answeredBy);
+        assertLead(c, person ? "contacted" : "new", person ? c.endedAt() : null);
+        assertCall(c, "completed", answeredBy);
 
         asCrmUser().get("/api/calls/" + c.parentSid()).then().statusCode(200)
                 .body("answeredBy", equalTo(answeredBy))
@@ -132,9 +130,7 @@ class MachineDetectionTest {
 
         sendEverything(c);
         assertThat(sql.call(c.parentSid()).getString("answered_by")).isEqualTo("human");
-        Row lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo("contacted");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
+        assertLead(c, "contacted", c.endedAt());
         asCrmUser().get("/api/calls/" + c.parentSid()).then().statusCode(200)
                 .body("answeredBy", equalTo("human"))
                 .body("events.kind", hasItem("amd"));
@@ -146,9 +142,7 @@ class MachineDetectionTest {
         sendAmd(c, "machine_end_beep");
         sendEverything(c);
         assertLeadUntouched(c);
-        Row call = sql.call(c.parentSid());
-        assertThat(call.getString("status")).isEqualTo("completed");
-        assertThat(call.getString("answered_by")).isEqualTo("machine_end_beep");
+        assertCall(c, "completed", "machine_end_beep");
         asOperator().get("/api/diagnostics/calls-by-answered-by").then().statusCode(200)
                 .body("machine_end_beep", greaterThanOrEqualTo(1));
     }
@@ -160,9 +154,7 @@ class MachineDetectionTest {
         assertLeadUntouched(c);
 
         sendAmd(c, "human");
-        Row lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo("contacted");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.endedAt());
+        assertLead(c, "contacted", c.endedAt());
     }
 
     @Test
@@ -170,9 +162,7 @@ class MachineDetectionTest {
         BrowserCall c = startCall();
         sendEverything(c);
         assertLeadUntouched(c);
-        Row call = sql.call(c.parentSid());
-        assertThat(call.getString("status")).isEqualTo("completed");
-        assertThat(call.getString("answered_by")).isNull();
+        assertCall(c, "completed", null);
     }
 
     @Test
@@ -205,9 +195,7 @@ class MachineDetectionTest {
         sendAmd(c, "human");
         List<Map<String, String>> dial = c.dialedLegAndAction();
         send(dial.get(dial.size() - 1)); // the <Dial> action alone (the dialed leg's callbacks were lost)
-        Row call = sql.call(c.parentSid());
-        assertThat(call.getString("status")).isEqualTo("completed");
-        assertThat(call.getString("answered_by")).isEqualTo("human");
+        assertCall(c, "completed", "human");
         assertThat(sql.lead(c.leadId()).getString("status")).isEqualTo("contacted");
     }
 
@@ -243,11 +231,14 @@ class MachineDetectionTest {
         }
         answered.join();
 
-        Row call = sql.call(c.parentSid());
-        assertThat(call.getString("status")).isEqualTo("in-progress");
-        assertThat(call.getString("answered_by")).isEqualTo("human");
-        Row lead = sql.lead(c.leadId());
-        assertThat(lead.getString("status")).isEqualTo("contacted");
-        assertThat(lead.getOffsetDateTime("last_contacted_at")).isEqualTo(c.answeredAt());
+        assertCall(c, "in-progress", "human");
+        assertLead(c, "contacted", c.answeredAt());
+    }
+
+    public static class DetectionOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("calling.machine-detection", "DetectMessageEnd", "calling.machine-detection-timeout", "20s");
+        }
     }
 }
