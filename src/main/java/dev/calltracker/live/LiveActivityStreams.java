@@ -140,8 +140,10 @@ public class LiveActivityStreams {
                 .onFailure().recoverWithCompletion();
     }
 
+    /** One at once (the answer's headers go out with it, whatever the lead has to show), then one per period. */
     private Multi<StreamItem> heartbeats() {
-        return Multi.createFrom().ticks().every(config.heartbeat()).map(tick -> StreamItem.HEARTBEAT);
+        return Multi.createBy().concatenating().streams(Multi.createFrom().item(StreamItem.HEARTBEAT),
+                Multi.createFrom().ticks().every(config.heartbeat()).map(tick -> StreamItem.HEARTBEAT));
     }
 
     private Multi<StreamItem> closing() {
