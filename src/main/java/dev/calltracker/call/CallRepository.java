@@ -77,7 +77,8 @@ public class CallRepository {
                 .addValue(next.parentEndedAt())
                 .addValue(next.resolution() == null ? null : next.resolution().value())
                 .addValue(change.leadContact().map(LeadContact::contactedAt).orElse(null))
-                .addValue(change.leadContact().map(LeadContact::replaces).orElse(null));
+                .addValue(change.leadContact().map(LeadContact::replaces).orElse(null))
+                .addValue(change.changesTimeline() ? 1 : 0);
         return db.preparedQuery(saveTransition).execute(args).replaceWithVoid();
     }
 
