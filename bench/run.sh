@@ -42,6 +42,9 @@
 #   BENCH_JMH=1              0 skips the JMH microbenchmarks
 #   BENCH_JMH_ARGS="-wi 2 -i 3 -f 1 -w 2s -r 2s"
 #   BENCH_PGBENCH=1          0 skips pgbench
+#   BENCH_STREAMS=0          live activity streams (GET /api/leads/{id}/activities/stream, SSE) held open on the
+#                            corpus' first leads during the levels and the half-load run (bench/streams.py, a
+#                            token signed with a key pair of the run's own); compare 0 and 200 back to back
 #   BENCH_HALF=1             0 skips the paced run at half the best level's throughput (p99 at half load)
 #   BENCH_HALF_RPS=          the paced run's rate instead of half the best level's (to compare settings)
 #   BENCH_RESULTS=bench/results
@@ -159,6 +162,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   [[ -n $SAMPLER_PID ]] && kill "$SAMPLER_PID" 2>/dev/null || true
+  [[ -n ${STREAMS_PID:-} ]] && kill "$STREAMS_PID" 2>/dev/null || true
   stop_service
   if [[ -n $PG_STARTED ]]; then
     cp "$PGROOT/postgres.log" "$RAW/postgres.log" 2>/dev/null || true
@@ -268,7 +272,14 @@ psql_db -c "CREATE EXTENSION pg_stat_statements"
 psql_db -c "SHOW server_version" -c "SHOW fsync" -c "SHOW synchronous_commit" -c "SHOW wal_sync_method" >"$RAW/pg-settings.txt"
 
 # --- 5. service -------------------------------------------------------------------------------------
+# The read API's tokens: a key pair of this run (the live streams' client signs a CRM user's token with it).
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$WORK/jwt-private.pem" 2>/dev/null
+openssl pkey -in "$WORK/jwt-private.pem" -pubout -out "$WORK/jwt-public.pem"
 SVC_ENV=(
+  MP_JWT_VERIFY_PUBLICKEY_LOCATION="$WORK/jwt-public.pem"
+  MP_JWT_VERIFY_PUBLICKEY_ALGORITHM=RS256
+  MP_JWT_VERIFY_ISSUER=call-tracker-bench
+  MP_JWT_VERIFY_AUDIENCES=authenticated
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/calltracker"
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/calltracker"
   QUARKUS_DATASOURCE_USERNAME=postgres
@@ -362,8 +373,8 @@ pgss() {
     WITH s AS (
       SELECT CASE
                WHEN query LIKE '%INSERT INTO call_recordings AS c (%' THEN 'append'
-               WHEN query LIKE '%UPDATE leads%' THEN 'save'
                WHEN query LIKE '%INSERT INTO call_recordings AS cr %' THEN 'record'
+               WHEN query LIKE '%UPDATE leads%' THEN 'save'
                WHEN query LIKE '%FROM leads WHERE id =%' THEN 'lead'
                WHEN upper(query) LIKE 'BEGIN%' THEN 'begin'
                WHEN upper(query) LIKE 'COMMIT%' THEN 'commit'
@@ -456,6 +467,40 @@ if [[ ${BENCH_PROFILE:-0} == 1 ]]; then
   AP_LIB=$AP_DIR/linux-x64/libasyncProfiler.so
   java "$BENCH_DIR/Attach.java" "$SVC_PID" "$AP_LIB" "start,event=itimer,interval=1ms" >/dev/null
 fi
+STREAMS=${BENCH_STREAMS:-0}
+STREAMS_PID=
+# A CRM user's token (RS256, this run's key), valid for the whole run.
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+crm_jwt() {
+  local header payload now
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
+  payload=$(printf '{"iss":"call-tracker-bench","aud":"authenticated","sub":"bench","role":"authenticated","iat":%s,"exp":%s}' \
+    "$now" $((now + 86400)) | b64url)
+  printf '%s.%s.%s' "$header" "$payload" \
+    "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$WORK/jwt-private.pem" -binary | b64url)"
+}
+stop_streams() {
+  [[ -n $STREAMS_PID ]] || return 0
+  kill -TERM "$STREAMS_PID" 2>/dev/null || true
+  wait "$STREAMS_PID" 2>/dev/null || true
+  STREAMS_PID=
+  log "live streams: $(cat "$RAW/streams.txt" 2>/dev/null)"
+  curl -fs "$BASE_URL/q/metrics" | grep '^calltracker_live_' >"$RAW/streams-metrics.txt" || true
+}
+if (( STREAMS > 0 )); then
+  log "holding $STREAMS live streams open during the levels"
+  python3 "$BENCH_DIR/streams.py" --base-url "$BASE_URL" --token "$(crm_jwt)" --leads "$CORPUS/leads.csv" \
+    --count "$STREAMS" --out "$RAW/streams.txt" &
+  STREAMS_PID=$!
+  for _ in $(seq 1 100); do
+    open=$(curl -fs "$BASE_URL/q/metrics" | awk '/^calltracker_live_streams_open / {print int($2)}')
+    (( ${open:-0} >= STREAMS )) && break
+    sleep 0.1
+  done
+  log "live streams open: ${open:-0}"
+  (( ${open:-0} >= STREAMS )) || die "only ${open:-0} of $STREAMS live streams opened"
+fi
 PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["callback"])' "$CORPUS/summary.json")
 VOICE_PARAMS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["sample_params"]["voice"])' "$CORPUS/summary.json")
 for level in $LEVELS; do
@@ -532,6 +577,7 @@ if [[ $RUN_HALF == 1 ]]; then
   fi
 fi
 
+stop_streams
 echo "after_rss_kib=$(rss_kib "$SVC_PID")" >>"$RAW/startup.env"
 # Write amplification: rows, HOT updates and indexes per table over the whole run (service and pgbench).
 psql_db -F'|' -P footer=off -c "

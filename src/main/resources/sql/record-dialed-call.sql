@@ -2,7 +2,8 @@
 -- the call and whether this request created it; no row when the CallSid was already recorded. It is sent
 -- together with the lead check, before its answer (one round trip): a lead that does not exist must not fail
 -- it (leads are referenced by a foreign key), so it links only an existing lead; the voice webhook refuses
--- that dial and rolls this back.
+-- that dial and rolls this back. A new activity is numbered by the lead's activity_seq and announced with
+-- pg_notify, as in save-transition.sql.
 -- $1 call_sid, $2 lead_id, $3 to_number, $4 caller, $5 received_at, $6 status word, $7 params (json)
 WITH ev AS (
     INSERT INTO call_events (call_sid, leg_sid, kind, status, received_at, source, dedupe_key, params)
@@ -20,10 +21,20 @@ c AS (
            caller = COALESCE(cr.caller, EXCLUDED.caller),
            last_event_at = GREATEST(cr.last_event_at, EXCLUDED.last_event_at)
  RETURNING cr.*, (cr.xmax = 0) AS inserted),
+fresh AS (
+    SELECT c.* FROM c
+     WHERE c.lead_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM lead_activities WHERE call_id = c.id)),
+l AS (
+    UPDATE leads SET activity_seq = leads.activity_seq + 1
+      FROM fresh WHERE leads.id = fresh.lead_id
+ RETURNING leads.id, leads.activity_seq),
 a AS (
     INSERT INTO lead_activities (lead_id, type, call_id, status, duration_seconds, started_at, answered_at,
-                                 ended_at, recording_url)
-    SELECT lead_id, 'call', id, status, duration_seconds, created_at, answered_at, ended_at, recording_url
-      FROM c WHERE lead_id IS NOT NULL
-    ON CONFLICT (call_id) DO NOTHING)
-SELECT * FROM c
+                                 ended_at, recording_url, lead_seq)
+    SELECT fresh.lead_id, 'call', fresh.id, fresh.status, fresh.duration_seconds, fresh.created_at,
+           fresh.answered_at, fresh.ended_at, fresh.recording_url, l.activity_seq
+      FROM fresh JOIN l ON l.id = fresh.lead_id
+    ON CONFLICT (call_id) DO NOTHING
+ RETURNING lead_id, lead_seq)
+SELECT c.*, (SELECT count(pg_notify('lead_activity', a.lead_id::text || '/' || a.lead_seq::text)) FROM a) AS announced
+  FROM c

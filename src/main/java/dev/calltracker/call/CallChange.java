@@ -2,6 +2,8 @@ package dev.calltracker.call;
 
 import dev.calltracker.lead.ContactRule;
 import dev.calltracker.lead.LeadContact;
+import java.time.OffsetDateTime;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -21,6 +23,25 @@ public record CallChange(CallRow call, CallState next, Optional<LeadContact> lea
         }
         return Optional.of(new CallChange(call, next,
                 ContactRule.leadContact(call.leadId(), call.state(), next, machineDetection)));
+    }
+
+    /**
+     * Whether the change shows on the lead's timeline: a field its activity ({@code lead_activities}) holds
+     * differs. Only such a change is numbered and announced to the live streams.
+     */
+    public boolean changesTimeline() {
+        CallState before = call.state();
+        return before.status() != next.status()
+                || !Objects.equals(before.durationSeconds(), next.durationSeconds())
+                || !sameInstant(before.answeredAt(), next.answeredAt())
+                || !sameInstant(before.endedAt(), next.endedAt())
+                || !Objects.equals(before.recordingUrl(), next.recordingUrl())
+                || before.answeredBy() != next.answeredBy();
+    }
+
+    /** Whether two times (either may be missing) are the same instant, whatever their offsets. */
+    static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
+        return a == null ? b == null : b != null && a.isEqual(b);
     }
 
     /**

@@ -103,7 +103,7 @@ public class CallEventRecorder {
     public Uni<Outcome> record(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
         return PipelinedTransaction.run(pool, tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
             if (locked.isEmpty() || locked.get().state().status().isTerminal()
-                    || !sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
+                    || !CallChange.sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
                 return tx.commit().replaceWith(Outcome.SUPERSEDED);
             }
             Optional<CallChange> change = CallChange.of(locked.get(), finding.observation(), machineDetection);
@@ -123,9 +123,5 @@ public class CallEventRecorder {
         if (change.next().status() != from) {
             LOG.debugf("Call %s: %s -> %s", change.call().callSid(), from.value(), change.next().status().value());
         }
-    }
-
-    private static boolean sameInstant(OffsetDateTime a, OffsetDateTime b) {
-        return a == null ? b == null : b != null && a.isEqual(b);
     }
 }

@@ -105,6 +105,7 @@ public class CallRepository {
                 .addValue(next.resolution() == null ? null : next.resolution().value())
                 .addValue(change.leadContact().map(LeadContact::contactedAt).orElse(null))
                 .addValue(change.leadContact().map(LeadContact::replaces).orElse(null))
+                .addValue(change.changesTimeline() ? 1 : 0)
                 .addValue(next.answeredBy() == null ? null : next.answeredBy().value());
         return db.preparedQuery(saveTransition).execute(args).replaceWithVoid();
     }

@@ -2,32 +2,43 @@ package dev.calltracker.lead;
 
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.http.RequestRejected;
+import dev.calltracker.live.LiveActivityStreams;
+import dev.calltracker.live.StreamItem;
 import dev.calltracker.security.NoStore;
 import dev.calltracker.security.Roles;
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.sse.OutboundSseEvent;
+import jakarta.ws.rs.sse.Sse;
 import java.util.List;
 import java.util.UUID;
 
-/** The lead's timeline, newest first: what the CRM's lead page shows. */
+/** The lead's timeline, newest first: what the CRM's lead page shows; and the same timeline as it changes, live. */
 @Path("/api/leads/{id}/activities")
 @RolesAllowed({Roles.CRM_USER, Roles.OPERATOR})
 @NoStore
 public class LeadActivityResource {
 
-    private static final int MAX_LIMIT = 500;
-
     private final LeadRepository leads;
+    // The stream is a view of this same timeline: one resource, one place for its path, roles and no-store.
+    private final LiveActivityStreams liveStreams;
 
-    public LeadActivityResource(LeadRepository leads) {
+    public LeadActivityResource(LeadRepository leads, LiveActivityStreams liveStreams) {
         this.leads = leads;
+        this.liveStreams = liveStreams;
     }
+
+    private static final int MAX_LIMIT = 500;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)
@@ -36,5 +47,47 @@ public class LeadActivityResource {
         int limit = QueryValues.intBetween("limit", limitParam, 100, 1, MAX_LIMIT);
         return leads.activities(leadId, limit)
                 .map(found -> found.orElseThrow(() -> new RequestRejected(404, "lead not found", "id")));
+    }
+
+    /**
+     * Server-Sent Events: one {@code activity} event per change of the timeline, its {@code id} the change's number
+     * (resume with {@code Last-Event-ID}), its data the activity as {@link #activities} shows it; heartbeat comments.
+     */
+    @GET
+    @Path("stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @Blocking // checks the lead before the answer starts (LiveActivityStreams.open)
+    public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
+                                          @Context Sse sse) {
+        UUID leadId = QueryValues.uuid("id", id);
+        return liveStreams.open(leadId, position(lastEventId)).map(item -> event(sse, item));
+    }
+
+    private static OutboundSseEvent event(Sse sse, StreamItem item) {
+        if (item.isHeartbeat()) {
+            return sse.newEventBuilder().comment("heartbeat").build();
+        }
+        return sse.newEventBuilder()
+                .id(Long.toString(item.change().seq()))
+                .name("activity")
+                .mediaType(MediaType.APPLICATION_JSON_TYPE)
+                .data(LeadActivity.class, item.change().activity())
+                .build();
+    }
+
+    /** The client's position: the last event id it received, or 0 (nothing yet: the whole timeline). */
+    private static long position(String lastEventId) {
+        if (lastEventId == null || lastEventId.isBlank()) {
+            return 0;
+        }
+        try {
+            long position = Long.parseLong(lastEventId.strip());
+            if (position >= 0) {
+                return position;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw RequestRejected.badField("Last-Event-ID", "Last-Event-ID must be an event id this stream sent");
     }
 }

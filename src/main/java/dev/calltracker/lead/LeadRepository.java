@@ -50,6 +50,32 @@ public class LeadRepository {
                                 .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList()));
     }
 
+    /** Whether the lead exists. */
+    public Uni<Boolean> exists(UUID leadId) {
+        return pool.preparedQuery("SELECT 1 FROM leads WHERE id = $1").execute(Tuple.of(leadId))
+                .map(rows -> rows.rowCount() > 0);
+    }
+
+    /**
+     * The lead's activities changed after its change number {@code afterSeq}, in the order of their latest
+     * change, at most {@code limit}: each in its current state (a change superseded by a later one of the same
+     * activity is not seen again, its activity is).
+     */
+    public Uni<List<NumberedActivity>> activitiesChangedAfter(UUID leadId, long afterSeq, int limit) {
+        return pool.preparedQuery("""
+                        SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
+                               a.recording_url, a.answered_by, a.lead_seq, a.updated_at, c.call_sid, c.to_number
+                          FROM lead_activities a
+                          LEFT JOIN call_recordings c ON c.id = a.call_id
+                         WHERE a.lead_id = $1 AND a.lead_seq > $2
+                         ORDER BY a.lead_seq
+                         LIMIT $3""")
+                .execute(Tuple.of(leadId, afterSeq, limit))
+                .map(rows -> StreamSupport.stream(rows.spliterator(), false)
+                        .map(r -> new NumberedActivity(r.getLong("lead_seq"), r.getOffsetDateTime("updated_at"), activity(r)))
+                        .toList());
+    }
+
     private static LeadActivity activity(Row r) {
         return new LeadActivity(r.getUUID("id"), r.getString("type"), r.getString("call_sid"),
                 r.getString("to_number"), r.getString("status"), r.getInteger("duration_seconds"),

@@ -1,0 +1,30 @@
+package dev.calltracker.live;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The live activity streams of this replica (LIVE_STREAM_*). */
+@ConfigMapping(prefix = "live-stream")
+public interface LiveStreamConfig {
+
+    /** A comment line this often keeps proxies from closing a quiet stream. */
+    @WithDefault("15s")
+    Duration heartbeat();
+
+    /** Open streams this replica accepts; one more is answered 503 (the client retries, maybe elsewhere). */
+    @WithDefault("1000")
+    int maxOpen();
+
+    /** Items a stream may hold for a client that does not read; beyond, the client is dropped (it resumes later). */
+    @WithDefault("256")
+    int buffer();
+
+    /** The wait before the first attempt to reconnect the listening connection; it doubles with each failed attempt. */
+    @WithDefault("100ms")
+    Duration reconnectDelay();
+
+    /** The longest wait between two attempts to reconnect the listening connection. */
+    @WithDefault("5s")
+    Duration reconnectMaxDelay();
+}

@@ -1,0 +1,218 @@
+package dev.calltracker.live;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.calltracker.testing.BrowserCall;
+import dev.calltracker.testing.BrowserCall.Outcome;
+import dev.calltracker.testing.IdentityProviderFake;
+import dev.calltracker.testing.LiveStreamClient;
+import dev.calltracker.testing.LiveStreamClient.Event;
+import dev.calltracker.testing.PostgresTestResource;
+import dev.calltracker.testing.TestSql;
+import dev.calltracker.testing.TwilioFake;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The live stream on one replica: resuming with Last-Event-ID, one lead's stream never shows another's,
+ * authentication, the per-replica limit, heartbeats, and a database restart. (Two replicas: LiveStreamAcrossReplicasIT.)
+ */
+@QuarkusTest
+class LeadActivityStreamTest {
+
+    static final Duration QUIET = Duration.ofMillis(700);
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final TestSql sql = TestSql.forTests();
+    final TwilioFake twilio = TwilioFake.forTests();
+    final String baseUrl = twilio.publicBaseUrl();
+
+    @BeforeEach
+    void streamsOfEarlierTestsAreClosed() {
+        // The server notices a closed stream at its next write (a heartbeat: 1 s in tests).
+        await().atMost(Duration.ofSeconds(10)).until(() -> metric("calltracker_live_streams_open") == 0);
+    }
+
+    @Test
+    void aClientResumingWithLastEventIdGetsEveryChangeAfterItThenLiveOnesWithoutDuplicates() {
+        UUID lead = sql.insertLead("new", "+15556100001");
+        BrowserCall first = BrowserCall.to(lead, "+15556100001", Outcome.COMPLETED);
+        BrowserCall second = BrowserCall.to(lead, "+15556100001", Outcome.COMPLETED);
+        first.requests().forEach(this::deliver);
+        deliver(second.voice());
+        deliver(second.dialedStatusCallback("ringing"));
+
+        List<Event> whole;
+        try (LiveStreamClient stream = open(lead, null)) {
+            whole = stream.nextUntilQuiet(QUIET);
+        }
+        assertThat(whole).as("without Last-Event-ID: the whole timeline, one event per activity, oldest change first")
+                .extracting(e -> callSid(e)).containsExactly(first.parentSid(), second.parentSid());
+        assertThat(field(whole.get(0), "status")).isEqualTo("completed");
+        assertThat(field(whole.get(1), "status")).isEqualTo("ringing");
+        assertThat(Long.parseLong(whole.get(0).id())).isLessThan(Long.parseLong(whole.get(1).id()));
+
+        try (LiveStreamClient resumed = open(lead, whole.get(0).id())) {
+            List<Event> replayed = resumed.nextUntilQuiet(QUIET);
+            assertThat(replayed).as("after the first event: only the second").containsExactly(whole.get(1));
+
+            deliver(second.dialedStatusCallback("in-progress"));
+            Event live = resumed.next(Duration.ofSeconds(1));
+            assertThat(live).as("the answer, live").isNotNull();
+            assertThat(field(live, "status")).isEqualTo("in-progress");
+            assertThat(Long.parseLong(live.id())).isGreaterThan(Long.parseLong(whole.get(1).id()));
+            assertThat(resumed.next(QUIET)).as("nothing twice").isNull();
+
+            try (LiveStreamClient upToDate = open(lead, live.id())) {
+                assertThat(upToDate.next(QUIET)).as("resumed at the latest event: nothing to replay").isNull();
+            }
+        }
+    }
+
+    @Test
+    void aLeadsStreamNeverShowsAnotherLeadsActivity() {
+        UUID watched = sql.insertLead("new", "+15556100002");
+        UUID other = sql.insertLead("new", "+15556100003");
+        try (LiveStreamClient stream = open(watched, null)) {
+            BrowserCall others = BrowserCall.to(other, "+15556100003", Outcome.COMPLETED);
+            others.requests().forEach(this::deliver);
+            BrowserCall own = BrowserCall.to(watched, "+15556100002", Outcome.BUSY);
+            own.requests().forEach(this::deliver);
+
+            List<Event> received = stream.nextUntilQuiet(Duration.ofSeconds(1));
+            assertThat(received).isNotEmpty();
+            assertThat(received).extracting(e -> callSid(e)).containsOnly(own.parentSid());
+            assertThat(field(received.get(received.size() - 1), "status")).isEqualTo("busy");
+        }
+    }
+
+    @Test
+    void theStreamIsForCrmUsersWithAValidTokenOnly() {
+        UUID lead = sql.insertLead("new", "+15556100004");
+        try (LiveStreamClient anonymous = open(lead, null, null)) {
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(anonymous.header("WWW-Authenticate")).startsWith("Bearer");
+        }
+        try (LiveStreamClient expired = open(lead, IdentityProviderFake.crmUserWith(Map.of("exp", 1_600_000_000L)), null)) {
+            assertThat(expired.status()).isEqualTo(401);
+        }
+        try (LiveStreamClient unknownLead = open(UUID.randomUUID(), null)) {
+            assertThat(unknownLead.status()).isEqualTo(404);
+        }
+        try (LiveStreamClient badPosition = open(lead, "yesterday")) {
+            assertThat(badPosition.status()).isEqualTo(400);
+        }
+        try (LiveStreamClient ok = open(lead, null)) {
+            assertThat(ok.status()).isEqualTo(200);
+            assertThat(ok.header("Content-Type")).startsWith("text/event-stream");
+            assertThat(ok.header("Cache-Control")).contains("no-store");
+        }
+    }
+
+    @Test
+    void beyondTheReplicasLimitAStreamIsRefusedWith503UntilOneCloses() {
+        UUID lead = sql.insertLead("new", "+15556100005");
+        List<LiveStreamClient> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) { // %test.live-stream.max-open=4
+                streams.add(open(lead, null));
+                assertThat(streams.get(i).status()).isEqualTo(200);
+            }
+            assertThat(metric("calltracker_live_streams_open")).isEqualTo(4);
+            try (LiveStreamClient fifth = open(lead, null)) {
+                assertThat(fifth.status()).isEqualTo(503);
+            }
+            streams.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (LiveStreamClient again = open(lead, null)) {
+                    return again.status() == 200;
+                }
+            });
+        } finally {
+            streams.forEach(LiveStreamClient::close);
+        }
+    }
+
+    @Test
+    void aQuietStreamGetsHeartbeats() {
+        UUID lead = sql.insertLead("new", "+15556100006");
+        try (LiveStreamClient stream = open(lead, null)) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> stream.comments() >= 2); // every 1 s in tests
+            assertThat(stream.ended()).isFalse();
+        }
+    }
+
+    @Test
+    void afterADatabaseRestartTheListenerReconnectsAndWhatWasMissedIsReplayed() throws Exception {
+        Assumptions.assumeTrue(PostgresTestResource.canRestartDatabase(), "needs the embedded test database");
+        UUID lead = sql.insertLead("new", "+15556100007");
+        BrowserCall call = BrowserCall.to(lead, "+15556100007", Outcome.COMPLETED);
+        try (LiveStreamClient stream = open(lead, null)) {
+            deliver(call.voice());
+            assertThat(stream.next(Duration.ofSeconds(1))).as("the call, before the restart").isNotNull();
+
+            PostgresTestResource.stopDatabase();
+            PostgresTestResource.startDatabase();
+            // Right after the restart, while the listener is still waiting to reconnect: nobody hears these.
+            await().atMost(Duration.ofSeconds(30)).until(() -> twilio.send(call.dialedStatusCallback("ringing")) == 204);
+            deliver(call.dialedStatusCallback("in-progress"));
+            assertThat(metric("calltracker_live_listener_connected")).as("the changes were committed while nobody listened")
+                    .isEqualTo(0);
+
+            Event missed = stream.next(Duration.ofSeconds(15)); // the listener retries every 4 s in tests
+            assertThat(missed).as("replayed once the listener is back").isNotNull();
+            List<Event> rest = stream.nextUntilQuiet(QUIET);
+            Event latest = rest.isEmpty() ? missed : rest.get(rest.size() - 1);
+            assertThat(field(latest, "status")).isEqualTo("in-progress");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> metric("calltracker_live_listener_connected") == 1);
+            deliver(call.dialedStatusCallback("completed"));
+            Event live = stream.next(Duration.ofSeconds(1));
+            assertThat(live).as("live again").isNotNull();
+            assertThat(field(live, "status")).isEqualTo("completed");
+        }
+    }
+
+    private LiveStreamClient open(UUID lead, String lastEventId) {
+        return open(lead, IdentityProviderFake.crmUser(), lastEventId);
+    }
+
+    private LiveStreamClient open(UUID lead, String token, String lastEventId) {
+        return LiveStreamClient.open(baseUrl, lead, token, lastEventId);
+    }
+
+    private void deliver(Map<String, String> request) {
+        assertThat(twilio.send(request)).as("%s", request).isBetween(200, 299);
+    }
+
+    static String callSid(Event event) {
+        return field(event, "callSid");
+    }
+
+    static String field(Event event, String name) {
+        try {
+            JsonNode value = JSON.readTree(event.data()).get(name);
+            return value == null || value.isNull() ? null : value.asText();
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + event.data(), e);
+        }
+    }
+
+    static double metric(String name) {
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        return metrics.lines().filter(line -> line.startsWith(name + " ") || line.startsWith(name + "{"))
+                .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+                .findFirst().orElse(Double.NaN);
+    }
+}
