@@ -21,6 +21,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import io.vertx.pgclient.PgException;
 import org.jboss.logging.Logger;
 
 /**
@@ -137,8 +138,7 @@ public class LiveActivityStreams {
                 .onItem().<NumberedActivity>disjoint()
                 // The database is unreachable: nothing is lost, the listener's reconnect wakes the stream up again.
                 // An error the database answered (a broken query) would never heal: that one is worth a warning.
-                .onFailure().invoke(failure -> LOG.logf(failure instanceof io.vertx.pgclient.PgException
-                        ? org.jboss.logging.Logger.Level.WARN : org.jboss.logging.Logger.Level.DEBUG,
+                .onFailure().invoke(failure -> LOG.logf(failure instanceof PgException ? Logger.Level.WARN : Logger.Level.DEBUG,
                         "Live stream of lead %s: read failed: %s", leadId, failure))
                 .onFailure().recoverWithCompletion();
     }
