@@ -7,6 +7,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
@@ -20,7 +21,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 /**
  * Asks Twilio about calls, politely: each request has a timeout, I/O errors, timeouts, 408, 429 and 5xx
  * are retried with exponential backoff and jitter, and a circuit breaker stops all requests for a while
- * when Twilio keeps failing. A 404 is an answer ("Twilio does not know this call"), not a failure. Any
+ * when Twilio keeps failing. Every attempt waits for a slot of {@link TwilioConcurrencyLimit}; a 429
+ * becomes {@link TwilioRateLimited}, which slows the limit down and is not a failure for the breaker
+ * (Twilio is answering; we are asking too much at once). A 404 is an answer ("Twilio does not know this call"), not a failure. Any
  * other 4xx becomes {@link TwilioApiRefused} and is not retried: the same request would be refused again.
  * It still counts for the breaker, so wrong credentials stop the requests instead of one per stuck call.
  */
@@ -29,11 +32,14 @@ public class TwilioCallsGateway {
 
     private final TwilioCallsApi api;
     private final TwilioConfig config;
+    private final TwilioConcurrencyLimit concurrency;
     private final MeterRegistry registry;
 
-    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioConfig config, MeterRegistry registry) {
+    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioConfig config, TwilioConcurrencyLimit concurrency,
+                              MeterRegistry registry) {
         this.api = api;
         this.config = config;
+        this.concurrency = concurrency;
         this.registry = registry;
     }
 
@@ -46,9 +52,11 @@ public class TwilioCallsGateway {
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = TwilioRateLimited.class)
     public Uni<Optional<TwilioCall>> fetchCall(String callSid) {
-        return api.fetchCall(authorization(), accountSid(), callSid)
+        return concurrency.submit(() -> api.fetchCall(authorization(), accountSid(), callSid)
+                        .onFailure(TwilioCallsGateway::isRateLimited).transform(TwilioCallsGateway::rateLimited))
                 .map(Optional::of)
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(Optional.empty())
                 .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
@@ -59,9 +67,11 @@ public class TwilioCallsGateway {
     @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = TwilioRateLimited.class)
     public Uni<List<TwilioCall>> childCalls(String parentCallSid) {
-        return api.childCalls(authorization(), accountSid(), parentCallSid)
+        return concurrency.submit(() -> api.childCalls(authorization(), accountSid(), parentCallSid)
+                        .onFailure(TwilioCallsGateway::isRateLimited).transform(TwilioCallsGateway::rateLimited))
                 .map(page -> page.calls() == null ? List.<TwilioCall>of() : page.calls())
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(List.of())
                 .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
@@ -78,6 +88,20 @@ public class TwilioCallsGateway {
         return status >= 400 && status < 500 && status != 404 && status != 408 && status != 429;
     }
 
+    private static boolean isRateLimited(Throwable t) {
+        return status(t) == 429;
+    }
+
+    /** Twilio sends {@code Retry-After} in seconds; without one (or an HTTP date) the limit's default pause applies. */
+    private static Throwable rateLimited(Throwable t) {
+        String retryAfter = ((WebApplicationException) t).getResponse().getHeaderString("Retry-After");
+        Duration pause = TwilioConcurrencyLimit.DEFAULT_PAUSE;
+        if (retryAfter != null && retryAfter.trim().matches("\\d{1,6}")) {
+            pause = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+        }
+        return new TwilioRateLimited(pause, t);
+    }
+
     private static Throwable refused(Throwable t) {
         return new TwilioApiRefused(status(t), t);
     }
@@ -89,6 +113,7 @@ public class TwilioCallsGateway {
 
     private void countError(Throwable t) {
         String status = t instanceof TwilioApiRefused refused ? Integer.toString(refused.status())
+                : t instanceof TwilioRateLimited ? "429"
                 : t instanceof WebApplicationException e ? Integer.toString(e.getResponse().getStatus())
                 : t.getClass().getSimpleName();
         registry.counter("calltracker.twilio.api.errors", "status", status).increment();
