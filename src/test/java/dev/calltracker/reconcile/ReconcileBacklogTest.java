@@ -50,7 +50,10 @@ class ReconcileBacklogTest {
             return Map.of("reconcile.every", "1h", "reconcile.run-at-startup", "true",
                     "reconcile.twilio-concurrency", Integer.toString(CONCURRENCY), "reconcile.batch-size", Integer.toString(BATCH),
                     // The large backlog drains in one run on a busy machine too.
-                    "reconcile.run-time-limit", "5m");
+                    "reconcile.run-time-limit", "5m",
+                    // The breaker has its own tests (ReconcilerTest); here random 503s must not open it: with 4 calls
+                    // at once, the retries of a few calls can make 3 failures of the last 4 requests.
+                    "dev.calltracker.reconcile.TwilioCallsGateway/fetchCall/CircuitBreaker/requestVolumeThreshold", "40");
         }
     }
 
@@ -87,10 +90,14 @@ class ReconcileBacklogTest {
     String stuckCallTwilioSays(String status, Duration quietFor) {
         String child = newSid("CA");
         boolean ended = !status.equals("in-progress");
-        // A live call is stored in-progress already, so that Twilio's answer changes nothing (no event, still stale).
+        OffsetDateTime answered = now().minus(quietFor).minusMinutes(1);
         String parent = sql.insertStaleCall(child, null, ended ? "ringing" : "in-progress", null, quietFor);
+        if (!ended) {
+            // Stored as Twilio tells it, so that its answer changes nothing: no event, the call stays stale.
+            sql.execute("UPDATE call_recordings SET answered_at = $2 WHERE call_sid = $1", parent, answered);
+        }
         twilioApi.stubFor(get(urlPathEqualTo(CALLS + "/" + child + ".json")).willReturn(okJson(twilioCall(child, parent,
-                status, ended ? 0 : null, now().minusHours(1), ended ? now().minusMinutes(1) : null))));
+                status, ended ? 0 : null, answered, ended ? now().minusMinutes(1) : null))));
         return parent;
     }
 
@@ -146,6 +153,8 @@ class ReconcileBacklogTest {
         assertThat(run().calls()).extracting(ReconcileReport.Entry::callSid).contains(live);
         assertThat(waitAfterLastCheck(live)).isEqualTo(Duration.ofMinutes(2));
         assertThat(sql.call(live).getString("status")).as("a live call is never closed").isEqualTo("in-progress");
+        assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1", live)).as("nothing changed: no event")
+                .isZero();
     }
 
     private Duration waitAfterLastCheck(String callSid) {
@@ -200,7 +209,8 @@ class ReconcileBacklogTest {
         for (int i = 0; i < 12; i++) {
             parents.add(stuckCallTwilioSays("completed", Duration.ofMinutes(30 + i)));
         }
-        // The first two requests, whichever calls they are for, are answered 429 with Retry-After: 1.
+        // The first requests, whichever calls they are for, are answered 429 with Retry-After: 1 (two, or three when
+        // concurrent requests meet WireMock's scenario before it moves on).
         twilioApi.stubFor(get(urlPathMatching(CALLS + "/.*")).inScenario("limit").whenScenarioStateIs(STARTED)
                 .willReturn(aResponse().withStatus(429).withHeader("Retry-After", "1").withBody("{\"code\": 20429}"))
                 .willSetStateTo("once"));
@@ -211,14 +221,16 @@ class ReconcileBacklogTest {
 
         ReconcileReport report = run();
 
-        assertThat(report.rateLimited()).isEqualTo(2);
-        assertThat(twilioLimit.rateLimitedAnswers() - rateLimitedBefore).isEqualTo(2);
+        List<ServeEvent> served = twilioApi.getAllServeEvents();
+        long answered429 = served.stream().filter(e -> e.getResponse().getStatus() == 429).count();
+        assertThat(answered429).isGreaterThanOrEqualTo(2);
+        assertThat(report.rateLimited()).isEqualTo(answered429);
+        assertThat(twilioLimit.rateLimitedAnswers() - rateLimitedBefore).isEqualTo(answered429);
         for (String parent : parents) {
             Row call = sql.call(parent);
             assertThat(call.getString("status")).as("closed on Twilio's answer, after the 429").isEqualTo("completed");
             assertThat(call.getString("resolution")).isEqualTo("twilio-api");
         }
-        List<ServeEvent> served = twilioApi.getAllServeEvents();
         long lastRateLimitedAt = served.stream().filter(e -> e.getResponse().getStatus() == 429)
                 .mapToLong(e -> e.getRequest().getLoggedDate().getTime()).max().orElseThrow();
         long firstRateLimitedAt = served.stream().filter(e -> e.getResponse().getStatus() == 429)
@@ -227,13 +239,15 @@ class ReconcileBacklogTest {
         assertThat(served.stream().filter(e -> e.getRequest().getLoggedDate().getTime() > lastRateLimitedAt + 100)
                 .mapToLong(e -> e.getRequest().getLoggedDate().getTime()).min().orElseThrow())
                 .isGreaterThanOrEqualTo(firstRateLimitedAt + 900);
-        assertThat(served).hasSize(parents.size() + 2);
+        assertThat(served).as("every 429 asked again, nothing else").hasSize(parents.size() + (int) answered429);
     }
 
     @Test
     void intermittentServiceUnavailableAnswersAreRetriedAndEveryCallIsClosedOnTwilioAnswer() {
         List<String> parents = new ArrayList<>();
         java.util.Set<String> urls = new java.util.HashSet<>();
+        java.util.Random random = new java.util.Random(14);
+        int expectedFailures = 0;
         for (int i = 0; i < 30; i++) {
             String child = newSid("CA");
             String parent = sql.insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(40 + i));
@@ -241,9 +255,9 @@ class ReconcileBacklogTest {
             String url = CALLS + "/" + child + ".json";
             urls.add(url);
             String answer = twilioCall(child, parent, "no-answer", 0, now().minusMinutes(40), now().minusMinutes(39));
-            // Every sixth call meets a 503 first (every eighteenth two): spread out, so that the breaker, which opens
-            // at three failures in four requests, stays closed.
-            int failures = i % 18 == 0 ? 2 : i % 6 == 0 ? 1 : 0;
+            // A quarter of the calls meet one or two 503s first, at random moments of the run.
+            int failures = random.nextInt(4) == 0 ? 1 + random.nextInt(2) : 0;
+            expectedFailures += failures;
             String state = STARTED;
             for (int f = 0; f < failures; f++) {
                 twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario(url).whenScenarioStateIs(state)
@@ -253,15 +267,16 @@ class ReconcileBacklogTest {
             twilioApi.stubFor(get(urlPathEqualTo(url)).inScenario(url).whenScenarioStateIs(state).willReturn(okJson(answer)));
         }
 
-        run();
+        ReconcileReport report = run();
 
         for (String parent : parents) {
-            assertThat(sql.call(parent).getString("status")).isEqualTo("no-answer");
+            assertThat(sql.call(parent).getString("status")).as(report.calls().toString()).isEqualTo("no-answer");
             assertThat(sql.call(parent).getString("resolution")).isEqualTo("twilio-api");
         }
         assertThat(twilioApi.getAllServeEvents()).as("one request per call, one more per 503")
-                .filteredOn(e -> urls.contains(e.getRequest().getUrl())).hasSize(30 + 5 + 2);
-        assertThat(twilioApi.getAllServeEvents()).filteredOn(e -> e.getResponse().getStatus() == 503).hasSize(7);
+                .filteredOn(e -> urls.contains(e.getRequest().getUrl())).hasSize(30 + expectedFailures);
+        assertThat(twilioApi.getAllServeEvents()).filteredOn(e -> e.getResponse().getStatus() == 503).hasSize(expectedFailures)
+                .isNotEmpty();
     }
 
     @Test
