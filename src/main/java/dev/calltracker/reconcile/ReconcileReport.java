@@ -18,6 +18,9 @@ public record ReconcileReport(String runId, String trigger, String replica, Offs
                               OffsetDateTime finishedAt, String stoppedBecause, int batches, int claimed,
                               long twilioRequests, long rateLimited, long backlogAfter, List<Entry> calls) {
 
+    public static final String DRAINED = "drained";
+    public static final String TIME_LIMIT = "time-limit";
+
     /**
      * One claimed call.
      *

@@ -84,11 +84,18 @@ public class StuckCallReconciler {
         }
     }
 
-    /** SKIP: a tick while a run is still draining does nothing (the run goes on with the next batch itself). */
+    /**
+     * A tick starts a run, and a run that reached its time limit is followed by the next at once, until one
+     * drains: a backlog is worked on without pause, in runs of bounded length (each with its log line and
+     * its row in the run log). SKIP: a tick while that goes on does nothing.
+     */
     @Scheduled(identity = "stuck-call-reconciler", every = "${reconcile.every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = FirstTickUnlessRunAtStartup.class)
     Uni<Void> onSchedule() {
-        return run("schedule").onFailure().invoke(f -> LOG.warnf("Reconciliation failed: %s", f.toString()))
+        return Multi.createBy().repeating().uni(() -> run("schedule"))
+                .whilst(report -> report.stoppedBecause().equals(ReconcileReport.TIME_LIMIT))
+                .collect().last()
+                .onFailure().invoke(f -> LOG.warnf("Reconciliation failed: %s", f.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
@@ -128,7 +135,7 @@ public class StuckCallReconciler {
                 .collect().last()
                 .replaceWith(() -> {
                     OffsetDateTime finishedAt = OffsetDateTime.now(clock);
-                    String stopped = lastBatchSize.get() < batchSize ? "drained" : "time-limit";
+                    String stopped = lastBatchSize.get() < batchSize ? ReconcileReport.DRAINED : ReconcileReport.TIME_LIMIT;
                     return new ReconcileReport(runId, trigger, replica, startedAt, finishedAt, stopped, batches.get(),
                             entries.size(), twilioLimit.requests() - requestsBefore,
                             twilioLimit.rateLimitedAnswers() - rateLimitedBefore, backlogGauge.get(), List.copyOf(entries));
