@@ -19,7 +19,7 @@
 #
 # Environment (defaults): DRAIN_CALLS=10000 DRAIN_LATENCY_MS=80 DRAIN_TWILIO_LIMIT=10 DRAIN_CONCURRENCY=8
 #   DRAIN_UNDIALED_EVERY=10 (one call in N has no dialed sid) DRAIN_JAR= BENCH_PG_PORT=25433
-#   BENCH_HTTP_PORT=8093 DRAIN_FAKE_PORT=8094 BENCH_JAVA_OPTS=-Xmx128m DRAIN_RESULTS=bench/results
+#   BENCH_HTTP_PORT=18093 DRAIN_FAKE_PORT=18094 BENCH_JAVA_OPTS=-Xmx128m DRAIN_RESULTS=bench/results
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -30,8 +30,8 @@ TWILIO_LIMIT=${DRAIN_TWILIO_LIMIT:-10}
 CONCURRENCY=${DRAIN_CONCURRENCY:-8}
 UNDIALED_EVERY=${DRAIN_UNDIALED_EVERY:-10}
 PG_PORT=${BENCH_PG_PORT:-25433}
-HTTP_PORT=${BENCH_HTTP_PORT:-8093}
-FAKE_PORT=${DRAIN_FAKE_PORT:-8094}
+HTTP_PORT=${BENCH_HTTP_PORT:-18093}
+FAKE_PORT=${DRAIN_FAKE_PORT:-18094}
 JAVA_OPTS=${BENCH_JAVA_OPTS--Xmx128m}
 RESULTS=${DRAIN_RESULTS:-$BENCH_DIR/results}
 PGBIN=/usr/lib/postgresql/15/bin
@@ -47,6 +47,7 @@ port_busy() { ss -Htan "sport = :$1" 2>/dev/null | grep -v '^TIME-WAIT' | grep -
 for port in "$PG_PORT" "$HTTP_PORT" "$FAKE_PORT"; do port_busy "$port" && die "port $port is in use"; done
 
 WORK=$(mktemp -d /tmp/call-tracker-drain.XXXXXX)
+PGROOT=$(mktemp -d /tmp/call-tracker-drain-pg.XXXXXX)   # its own: user postgres cannot enter $WORK
 mkdir -p "$RESULTS"
 SVC_PID= FAKE_PID= PG_STARTED=
 stop_pid() { [[ -n $1 ]] && kill "$1" 2>/dev/null && wait "$1" 2>/dev/null || true; }
@@ -55,8 +56,8 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$SVC_PID"
   stop_pid "$FAKE_PID"
-  [[ -n $PG_STARTED ]] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -m fast -w stop >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  [[ -n $PG_STARTED ]] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -m fast -w stop >/dev/null 2>&1 || true
+  rm -rf "$WORK" "$PGROOT"
   exit "$rc"
 }
 trap cleanup EXIT
@@ -77,21 +78,21 @@ fi
 
 # --- 2. PostgreSQL ---------------------------------------------------------------------------------
 log "PostgreSQL 15 on 127.0.0.1:$PG_PORT"
-mkdir -p "$WORK/pg"
-chown postgres: "$WORK/pg"
-printf '%s\n' "$PG_PASSWORD" >"$WORK/pg/pw"
-chown postgres: "$WORK/pg/pw"
-runuser -u postgres -- "$PGBIN/initdb" -D "$WORK/pg/data" -U postgres -E UTF8 --locale=C \
-  --auth-local=trust --auth-host=scram-sha-256 --pwfile="$WORK/pg/pw" >/dev/null
-cat >>"$WORK/pg/data/postgresql.conf" <<EOF
+chown postgres: "$PGROOT"
+chmod 700 "$PGROOT"
+printf '%s\n' "$PG_PASSWORD" >"$PGROOT/pw"
+chown postgres: "$PGROOT/pw"
+runuser -u postgres -- "$PGBIN/initdb" -D "$PGROOT/data" -U postgres -E UTF8 --locale=C \
+  --auth-local=trust --auth-host=scram-sha-256 --pwfile="$PGROOT/pw" >/dev/null
+cat >>"$PGROOT/data/postgresql.conf" <<EOF
 listen_addresses = '127.0.0.1'
 port = $PG_PORT
-unix_socket_directories = '$WORK/pg'
+unix_socket_directories = '$PGROOT'
 fsync = on
 synchronous_commit = on
 shared_buffers = 256MB
 EOF
-runuser -u postgres -- "$PGBIN/pg_ctl" -D "$WORK/pg/data" -l "$WORK/pg/postgres.log" -w start >/dev/null
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start >/dev/null
 PG_STARTED=1
 export PGPASSWORD=$PG_PASSWORD
 psql_db() { "$PGBIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d "${PSQL_DB:-calltracker}" -v ON_ERROR_STOP=1 -qAtX "$@"; }
@@ -176,3 +177,5 @@ print()
 print(f"runs that claimed calls: {runs_n} ({batches} batches, {claimed} claims, longest {longest} s, stopped: {stopped})")
 EOF
 log "service metrics: $(tr '\n' ' ' <<<"$METRICS")"
+grep -o 'Reconciliation [^"]*' "$WORK/service.log" >"$RESULTS/drain-runs.log" || true
+log "the runs' log lines: $RESULTS/drain-runs.log"

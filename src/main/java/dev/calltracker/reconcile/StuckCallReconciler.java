@@ -152,9 +152,11 @@ public class StuckCallReconciler {
                         now.minus(config.parentEndedGrace()), batchSize, now.plus(config.claimTimeout()), replica, now,
                         runStartedAt))
                 .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        // A call asks Twilio one request at a time: this many calls at once is this many requests at most.
+                        // Twice as many calls as Twilio requests: while some calls write their decision to the
+                        // database, the others keep every Twilio slot busy (TwilioConcurrencyLimit holds the rest
+                        // back; a call waits there for one request's time at most at full limit).
                         .onItem().transformToUni(call -> reconcile(call, runId).map(entry -> Map.entry(call, entry)))
-                        .merge(config.twilioConcurrency())
+                        .merge(2 * config.twilioConcurrency())
                         .collect().asList())
                 .call(decided -> {
                     OffsetDateTime checkedAt = OffsetDateTime.now(clock);

@@ -12,14 +12,14 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Asks Twilio about calls, politely: each request has a timeout, I/O errors, timeouts, 408, 429 and 5xx
+ * Asks Twilio about calls, politely: each request has a timeout (5 s from its sending), I/O errors, timeouts, 408, 429 and 5xx
  * are retried with exponential backoff and jitter, and a circuit breaker stops all requests for a while
  * when Twilio keeps failing. Every attempt waits for a slot of {@link TwilioConcurrencyLimit}; a 429
  * becomes {@link TwilioRateLimited}, which slows the limit down and is not a failure for the breaker
@@ -29,6 +29,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  */
 @ApplicationScoped
 public class TwilioCallsGateway {
+
+    /** Twilio answers in well under a second; a request open this long is taken as lost, and retried. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final TwilioCallsApi api;
     private final TwilioConfig config;
@@ -49,14 +52,12 @@ public class TwilioCallsGateway {
     }
 
     /** The call, or empty when Twilio answers 404. */
-    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
             skipOn = TwilioRateLimited.class)
     public Uni<Optional<TwilioCall>> fetchCall(String callSid) {
-        return concurrency.submit(() -> api.fetchCall(authorization(), accountSid(), callSid)
-                        .onFailure(TwilioCallsGateway::isRateLimited).transform(TwilioCallsGateway::rateLimited))
+        return oneRequest(() -> api.fetchCall(authorization(), accountSid(), callSid))
                 .map(Optional::of)
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(Optional.empty())
                 .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
@@ -64,18 +65,26 @@ public class TwilioCallsGateway {
     }
 
     /** The dialed legs of a parent call (empty when none, or when Twilio does not know the parent). */
-    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
     @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
             skipOn = TwilioRateLimited.class)
     public Uni<List<TwilioCall>> childCalls(String parentCallSid) {
-        return concurrency.submit(() -> api.childCalls(authorization(), accountSid(), parentCallSid)
-                        .onFailure(TwilioCallsGateway::isRateLimited).transform(TwilioCallsGateway::rateLimited))
+        return oneRequest(() -> api.childCalls(authorization(), accountSid(), parentCallSid))
                 .map(page -> page.calls() == null ? List.<TwilioCall>of() : page.calls())
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(List.of())
                 .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
                 .onFailure().invoke(this::countError);
+    }
+
+    /**
+     * One attempt: waits for a slot of the concurrency limit, then sends the request with its timeout. The
+     * timeout counts from the sending, not from the wait: a wait for Twilio's {@code Retry-After} is no failure.
+     */
+    private <T> Uni<T> oneRequest(Supplier<Uni<T>> request) {
+        return concurrency.submit(() -> request.get()
+                .ifNoItem().after(REQUEST_TIMEOUT).fail()
+                .onFailure(TwilioCallsGateway::isRateLimited).transform(TwilioCallsGateway::rateLimited));
     }
 
     private static boolean isNotFound(Throwable t) {
