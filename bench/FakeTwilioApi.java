@@ -43,22 +43,26 @@ public class FakeTwilioApi {
             firstRequestAtMs.compareAndSet(0, System.currentTimeMillis());
             requests.incrementAndGet();
             int now = inFlight.incrementAndGet();
-            try {
-                maxInFlight.accumulateAndGet(now, Math::max);
-                if (now > limit) {
-                    rateLimited.incrementAndGet();
-                    exchange.getResponseHeaders().add("Retry-After", "1");
-                    answer(exchange, 429, "{\"code\": 20429, \"message\": \"Too many requests\", \"status\": 429}");
-                    return;
+            maxInFlight.accumulateAndGet(now, Math::max);
+            int status = 200;
+            String body;
+            if (now > limit) {
+                rateLimited.incrementAndGet();
+                exchange.getResponseHeaders().add("Retry-After", "1");
+                status = 429;
+                body = "{\"code\": 20429, \"message\": \"Too many requests\", \"status\": 429}";
+            } else {
+                try {
+                    Thread.sleep(latencyMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
                 }
-                Thread.sleep(latencyMs);
-                answer(exchange, 200, body(exchange));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                inFlight.decrementAndGet();
-                lastAnswerAtMs.set(System.currentTimeMillis());
+                body = body(exchange);
             }
+            // Out of flight before the answer leaves: the client's next request may arrive before this thread runs on.
+            inFlight.decrementAndGet();
+            lastAnswerAtMs.set(System.currentTimeMillis());
+            answer(exchange, status, body);
         });
         server.start();
         System.out.println("fake Twilio REST API on 127.0.0.1:" + port + ", " + latencyMs + " ms, limit " + limit);

@@ -42,6 +42,13 @@ public class StuckCallReconciler {
 
     private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
 
+    /**
+     * Calls decided at once per Twilio request allowed in flight: while some calls write their decision (two
+     * transactions, in the connection pool's queue with the callbacks), the others keep the Twilio slots busy.
+     * Not more: those writes share the pool with the callbacks (4 measured no faster than 2, bench/README.md).
+     */
+    static final int CALLS_PER_TWILIO_SLOT = 2;
+
     private final Pool pool;
     private final StuckCallRepository stuckCalls;
     private final CallEventRecorder recorder;
@@ -152,11 +159,10 @@ public class StuckCallReconciler {
                         now.minus(config.parentEndedGrace()), batchSize, now.plus(config.claimTimeout()), replica, now,
                         runStartedAt))
                 .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        // Twice as many calls as Twilio requests: while some calls write their decision to the
-                        // database, the others keep every Twilio slot busy (TwilioConcurrencyLimit holds the rest
-                        // back; a call waits there for one request's time at most at full limit).
+                        // More calls than Twilio requests in flight: while some calls write their decision, the
+                        // others keep every Twilio slot busy (TwilioConcurrencyLimit holds the rest back).
                         .onItem().transformToUni(call -> reconcile(call, runId).map(entry -> Map.entry(call, entry)))
-                        .merge(2 * config.twilioConcurrency())
+                        .merge(CALLS_PER_TWILIO_SLOT * config.twilioConcurrency())
                         .collect().asList())
                 .call(decided -> {
                     OffsetDateTime checkedAt = OffsetDateTime.now(clock);
