@@ -97,7 +97,8 @@ public class TwilioConcurrencyLimit {
             if (pause > 0) {
                 if (!waiting.isEmpty() && !wakeUpScheduled) {
                     wakeUpScheduled = true;
-                    wakeUpIn = Duration.ofNanos(pause);
+                    // Whole milliseconds, at least one: timers refuse less (and a dropped wake-up would strand the queue).
+                    wakeUpIn = Duration.ofMillis(Math.max(1, (pause + 999_999) / 1_000_000));
                 }
             } else {
                 while (inFlight < limit && !waiting.isEmpty()) {
