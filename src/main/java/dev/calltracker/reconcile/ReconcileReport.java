@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -41,6 +42,8 @@ public record ReconcileReport(String runId, String trigger, String replica, Offs
         return new ReconcileReport(runId, trigger, replica, now, now, "skipped", 0, 0, 0, 0, 0, List.of());
     }
 
+    /** In the admin answer as before: a run already under way on this replica. */
+    @JsonProperty
     public boolean skipped() {
         return "skipped".equals(stoppedBecause);
     }
