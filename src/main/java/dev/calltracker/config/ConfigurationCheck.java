@@ -25,6 +25,11 @@ public class ConfigurationCheck {
      * up to 10 minutes (the maximum {@code <Dial timeout>}) before the time limit starts counting.
      */
     static final Duration LONGEST_RING = Duration.ofMinutes(10);
+    /**
+     * Twilio publishes no number for its per-account limit of concurrent REST requests; more than this from
+     * one replica is surely a typo (and would only buy 429s: the service's limit halves on each).
+     */
+    static final int MOST_TWILIO_CONCURRENCY = 100;
 
     /** {@code <Number machineDetection>} takes Twilio's words as they are; {@code off} leaves it out. */
     static final java.util.Set<String> MACHINE_DETECTION_VALUES =
@@ -124,6 +129,19 @@ public class ConfigurationCheck {
         if (!isPositive(reconcile.claimTimeout())) {
             problems.add("RECONCILE_CLAIM_TIMEOUT must be a positive duration (a claim would expire before the run asks Twilio)");
         }
+        if (!isPositive(reconcile.runTimeLimit())) {
+            problems.add("RECONCILE_RUN_TIME_LIMIT must be a positive duration");
+        }
+        if (reconcile.twilioConcurrency() < 1 || reconcile.twilioConcurrency() > MOST_TWILIO_CONCURRENCY) {
+            problems.add("RECONCILE_TWILIO_CONCURRENCY must be between 1 and " + MOST_TWILIO_CONCURRENCY
+                    + " (requests in flight per replica; the sum over replicas must stay below Twilio's limit for the account)");
+        }
+        if (!isPositive(reconcile.recheckAfter())) {
+            problems.add("RECONCILE_RECHECK_AFTER must be a positive duration (a live call would be asked about again at once)");
+        }
+        if (reconcile.recheckMax().compareTo(reconcile.recheckAfter()) < 0) {
+            problems.add("RECONCILE_RECHECK_MAX must not be shorter than RECONCILE_RECHECK_AFTER");
+        }
     }
 
     private static boolean isPositive(Duration duration) {
@@ -133,7 +151,7 @@ public class ConfigurationCheck {
     /** What {@code @Scheduled(every = ...)} accepts, parsed as the scheduler parses it; zero or negative never fires sensibly. */
     private static boolean isEveryExpression(String every) {
         String value = every.trim();
-        if (value.equalsIgnoreCase("off") || value.equalsIgnoreCase("disabled")) {
+        if (ReconcileConfig.isOff(value)) {
             return true;
         }
         try {

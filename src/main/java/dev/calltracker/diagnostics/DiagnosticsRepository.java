@@ -46,6 +46,13 @@ public class DiagnosticsRepository {
                                      Map<String, Object> params, String callStatus) {
     }
 
+    /** One reconciler run of any replica (reconcile_runs). */
+    @RegisterForReflection
+    public record ReconcilerRun(String runId, String replica, String trigger, OffsetDateTime startedAt,
+                                OffsetDateTime finishedAt, long durationMs, String stoppedBecause, int batches, int claimed,
+                                int closed, int leftOpen, long twilioRequests, long rateLimited, Long backlogAfter) {
+    }
+
     private final Pool pool;
 
     public DiagnosticsRepository(Pool pool) {
@@ -110,6 +117,17 @@ public class DiagnosticsRepository {
                             r.getOffsetDateTime("decided_at"), params == null ? Map.of() : params.getMap(),
                             r.getString("call_status"));
                 });
+    }
+
+    /** The reconciler's runs on every replica, newest first. */
+    public Uni<List<ReconcilerRun>> reconcilerRuns(int limit) {
+        return list("SELECT *, (extract(epoch FROM finished_at - started_at) * 1000)::bigint AS duration_ms "
+                + "FROM reconcile_runs ORDER BY finished_at DESC LIMIT $1", Tuple.of(limit),
+                r -> new ReconcilerRun(r.getUUID("run_id").toString(), r.getString("replica"), r.getString("trigger"),
+                        r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"), r.getLong("duration_ms"),
+                        r.getString("stopped_because"), r.getInteger("batches"), r.getInteger("claimed"),
+                        r.getInteger("closed"), r.getInteger("left_open"), r.getLong("twilio_requests"),
+                        r.getLong("rate_limited"), r.getLong("backlog_after")));
     }
 
     private static CallSummary call(Row r) {

@@ -2,6 +2,8 @@ package dev.calltracker.diagnostics;
 
 import dev.calltracker.diagnostics.DiagnosticsRepository.CallSummary;
 import dev.calltracker.diagnostics.DiagnosticsRepository.ReconcilerDecision;
+import dev.calltracker.diagnostics.DiagnosticsRepository.ReconcilerRun;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import dev.calltracker.diagnostics.DiagnosticsRepository.UncontactedLead;
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.http.RequestRejected;
@@ -77,11 +79,17 @@ public class DiagnosticsResource {
         return diagnostics.uncontactedLeads(limit(limit));
     }
 
-    /** Recent reconciler decisions, newest first. */
+    /** The reconciler's recent runs (every replica) and decisions, newest first; {@code limit} applies to each list. */
+    @RegisterForReflection
+    public record Reconciliations(List<ReconcilerRun> runs, List<ReconcilerDecision> decisions) {
+    }
+
     @GET
     @Path("/reconciliations")
-    public Uni<List<ReconcilerDecision>> reconciliations(@QueryParam("limit") String limit) {
-        return diagnostics.reconcilerDecisions(limit(limit));
+    public Uni<Reconciliations> reconciliations(@QueryParam("limit") String limit) {
+        int n = limit(limit);
+        return Uni.combine().all().unis(diagnostics.reconcilerRuns(n), diagnostics.reconcilerDecisions(n))
+                .with(Reconciliations::new);
     }
 
     private static int limit(String value) {

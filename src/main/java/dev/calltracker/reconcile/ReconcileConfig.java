@@ -12,7 +12,15 @@ public interface ReconcileConfig {
     @WithDefault("1m")
     String every();
 
-    /** Whether a run starts as soon as the service has started (after migrations). */
+    /** Whether {@code every} switches the schedule off (the words the scheduler accepts). */
+    static boolean isOff(String every) {
+        return every.trim().equalsIgnoreCase("off") || every.trim().equalsIgnoreCase("disabled");
+    }
+
+    /**
+     * Whether a run starts as soon as the service has started (after migrations): the schedule's first tick,
+     * which comes at once; without it the first run comes one {@code every} later.
+     */
     @WithDefault("true")
     boolean runAtStartup();
 
@@ -27,9 +35,33 @@ public interface ReconcileConfig {
     @WithDefault("30s")
     Duration parentEndedGrace();
 
-    /** Candidates per run, oldest first. */
+    /**
+     * Candidates claimed at a time; a run claims batch after batch until none is due or
+     * {@link #runTimeLimit()} is reached. A quarter of each batch is the newest stuck calls, the rest the
+     * longest due (see {@code StuckCallRepository}).
+     */
     @WithDefault("200")
     int batchSize();
+
+    /** A run claims no further batch after this long (the batch under way finishes). */
+    @WithDefault("45s")
+    Duration runTimeLimit();
+
+    /**
+     * Requests to Twilio's REST API in flight at most, per replica. Twilio limits concurrent requests per
+     * account: the sum over replicas (and other clients of the account) must stay below it. On a 429 the
+     * replica lowers its own limit and raises it again as requests succeed.
+     */
+    @WithDefault("8")
+    int twilioConcurrency();
+
+    /** A call Twilio says is still live (or without evidence yet) is examined again after this, doubling each time. */
+    @WithDefault("2m")
+    Duration recheckAfter();
+
+    /** The longest wait between two examinations of a call that stays open. */
+    @WithDefault("30m")
+    Duration recheckMax();
 
     /**
      * Without an answer from Twilio and without evidence, a call older than this is closed as

@@ -1,13 +1,26 @@
 package dev.calltracker.reconcile;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-/** What one reconciler run did: the answer of {@code POST /api/admin/reconcile}, and its log line. */
+/**
+ * What one reconciler run did: the answer of {@code POST /api/admin/reconcile}, its log line and its row in
+ * {@code reconcile_runs}.
+ *
+ * @param stoppedBecause {@code drained} (no call was due any more), {@code time-limit} ({@code reconcile.run-time-limit}),
+ *                       or {@code skipped} (a run was already under way on this replica)
+ * @param backlogAfter   stuck calls left when the run ended (candidates, examined or not)
+ */
 @RegisterForReflection
-public record ReconcileReport(String runId, String trigger, String replica, OffsetDateTime startedAt, boolean skipped,
-                              int claimed, List<Entry> calls) {
+public record ReconcileReport(String runId, String trigger, String replica, OffsetDateTime startedAt,
+                              OffsetDateTime finishedAt, String stoppedBecause, int batches, int claimed,
+                              long twilioRequests, long rateLimited, long backlogAfter, List<Entry> calls) {
+
+    public static final String DRAINED = "drained";
+    public static final String TIME_LIMIT = "time-limit";
 
     /**
      * One claimed call.
@@ -18,13 +31,36 @@ public record ReconcileReport(String runId, String trigger, String replica, Offs
      */
     @RegisterForReflection
     public record Entry(String callSid, String outcome, String source, boolean applied, String detail) {
+
+        /** The call was closed (it stays open on every {@code left-*} outcome). */
+        public boolean closed() {
+            return applied && !outcome.startsWith("left-");
+        }
     }
 
     static ReconcileReport skipped(String runId, String trigger, String replica, OffsetDateTime now) {
-        return new ReconcileReport(runId, trigger, replica, now, true, 0, List.of());
+        return new ReconcileReport(runId, trigger, replica, now, now, "skipped", 0, 0, 0, 0, 0, List.of());
+    }
+
+    /** In the admin answer as before: a run already under way on this replica. */
+    @JsonProperty
+    public boolean skipped() {
+        return "skipped".equals(stoppedBecause);
     }
 
     public long appliedCount() {
         return calls.stream().filter(Entry::applied).count();
+    }
+
+    public int closedCount() {
+        return (int) calls.stream().filter(Entry::closed).count();
+    }
+
+    public int leftOpenCount() {
+        return claimed - closedCount();
+    }
+
+    public Duration duration() {
+        return Duration.between(startedAt, finishedAt);
     }
 }

@@ -16,12 +16,14 @@ import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.jboss.logging.Logger;
@@ -40,48 +42,75 @@ public class StuckCallReconciler {
 
     private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
 
+    /**
+     * Calls decided at once per Twilio request allowed in flight: while some calls write their decision (two
+     * transactions, in the connection pool's queue with the callbacks), the others keep the Twilio slots busy.
+     * Not more: those writes share the pool with the callbacks (4 measured no faster than 2, bench/README.md).
+     */
+    static final int CALLS_PER_TWILIO_SLOT = 2;
+
     private final Pool pool;
     private final StuckCallRepository stuckCalls;
     private final CallEventRecorder recorder;
     private final TwilioCallsGateway twilio;
+    private final TwilioConcurrencyLimit twilioLimit;
     private final ReconcileConfig config;
     private final MeterRegistry registry;
     private final Clock clock;
     private final String replica;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong stuckGauge = new AtomicLong();
+    private final AtomicLong backlogGauge = new AtomicLong();
 
     public StuckCallReconciler(Pool pool, StuckCallRepository stuckCalls, CallEventRecorder recorder,
-                               TwilioCallsGateway twilio, ReconcileConfig config, MeterRegistry registry, Clock clock) {
+                               TwilioCallsGateway twilio, TwilioConcurrencyLimit twilioLimit, ReconcileConfig config,
+                               MeterRegistry registry, Clock clock) {
         this.pool = pool;
         this.stuckCalls = stuckCalls;
         this.recorder = recorder;
         this.twilio = twilio;
+        this.twilioLimit = twilioLimit;
         this.config = config;
         this.registry = registry;
         this.clock = clock;
         this.replica = replicaName();
-        // Updated at the end of each run, so a scrape never queries the database.
+        // Updated after each batch, so a scrape never queries the database.
         registry.gauge("calltracker.calls.stuck", stuckGauge);
+        registry.gauge("calltracker.reconciler.backlog", backlogGauge);
     }
 
-    /** The start-up run: fixes calls that were already stuck before this deployment (migrations are done by now). */
+    /**
+     * With the schedule off, {@code reconcile.run-at-startup} still makes one run at start-up. With a schedule,
+     * its first tick comes as soon as the service has started and is that run ({@link FirstTickUnlessRunAtStartup}).
+     */
     void onStart(@Observes StartupEvent start) {
-        if (config.runAtStartup()) {
+        if (config.runAtStartup() && ReconcileConfig.isOff(config.every())) {
             run("startup").subscribe().with(
                     report -> { },
-                    failure -> LOG.warnf("Start-up reconciliation failed (the schedule retries): %s", failure.toString()));
+                    failure -> LOG.warnf("Start-up reconciliation failed: %s", failure.toString()));
         }
     }
 
+    /**
+     * A tick starts a run, and a run that reached its time limit is followed by the next at once, until one
+     * drains: a backlog is worked on without pause, in runs of bounded length (each with its log line and
+     * its row in the run log). SKIP: a tick while that goes on does nothing.
+     */
     @Scheduled(identity = "stuck-call-reconciler", every = "${reconcile.every}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = FirstTickUnlessRunAtStartup.class)
     Uni<Void> onSchedule() {
-        return run("schedule").onFailure().invoke(f -> LOG.warnf("Reconciliation failed: %s", f.toString()))
+        return Multi.createBy().repeating().uni(() -> run("schedule"))
+                .whilst(report -> report.stoppedBecause().equals(ReconcileReport.TIME_LIMIT))
+                .collect().last()
+                .onFailure().invoke(f -> LOG.warnf("Reconciliation failed: %s", f.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** One run: claim a batch of candidates, decide each, release the claims. One run at a time per replica. */
+    /**
+     * One run: claims a batch of candidates, decides them (up to {@code reconcile.twilio-concurrency} at once),
+     * releases them with the time each is due again, and goes on with the next batch while candidates remain
+     * and {@code reconcile.run-time-limit} is not reached. One run at a time per replica.
+     */
     public Uni<ReconcileReport> run(String trigger) {
         return run(trigger, config.batchSize());
     }
@@ -92,21 +121,57 @@ public class StuckCallReconciler {
     }
 
     private Uni<ReconcileReport> start(String trigger, int batchSize) {
-        OffsetDateTime now = OffsetDateTime.now(clock);
+        OffsetDateTime startedAt = OffsetDateTime.now(clock);
         String runId = UUID.randomUUID().toString();
         if (!running.compareAndSet(false, true)) {
-            return Uni.createFrom().item(ReconcileReport.skipped(runId, trigger, replica, now));
+            return Uni.createFrom().item(ReconcileReport.skipped(runId, trigger, replica, startedAt));
         }
-        return pool.withTransaction(tx -> stuckCalls.claim(tx, now.minus(config.staleAfter()),
-                        now.minus(config.parentEndedGrace()), batchSize, now.plus(config.claimTimeout()), replica, now))
-                .flatMap(claimed -> Multi.createFrom().iterable(claimed)
-                        .onItem().transformToUniAndConcatenate(call -> reconcile(call, runId))
-                        .collect().asList()
-                        .call(entries -> pool.withConnection(db -> stuckCalls.release(db, claimed.stream().map(StuckCall::id).toList(), replica)))
-                        .map(entries -> new ReconcileReport(runId, trigger, replica, now, false, claimed.size(), entries)))
-                .call(this::refreshStuckGauge)
+        OffsetDateTime deadline = startedAt.plus(config.runTimeLimit());
+        long requestsBefore = twilioLimit.requests();
+        long rateLimitedBefore = twilioLimit.rateLimitedAnswers();
+        List<ReconcileReport.Entry> entries = new ArrayList<>();
+        AtomicInteger batches = new AtomicInteger();
+        AtomicInteger lastBatchSize = new AtomicInteger();
+        return Multi.createBy().repeating().uni(() -> batch(runId, batchSize, startedAt))
+                .whilst(batch -> batch.size() == batchSize && OffsetDateTime.now(clock).isBefore(deadline))
+                .onItem().invoke(batch -> {
+                    batches.incrementAndGet();
+                    lastBatchSize.set(batch.size());
+                    entries.addAll(batch);
+                })
+                .collect().last()
+                .replaceWith(() -> {
+                    OffsetDateTime finishedAt = OffsetDateTime.now(clock);
+                    String stopped = lastBatchSize.get() < batchSize ? ReconcileReport.DRAINED : ReconcileReport.TIME_LIMIT;
+                    return new ReconcileReport(runId, trigger, replica, startedAt, finishedAt, stopped, batches.get(),
+                            entries.size(), twilioLimit.requests() - requestsBefore,
+                            twilioLimit.rateLimitedAnswers() - rateLimitedBefore, backlogGauge.get(), List.copyOf(entries));
+                })
+                .call(report -> pool.withConnection(db -> stuckCalls.saveRun(db, report)))
                 .invoke(this::log)
                 .onTermination().invoke(() -> running.set(false));
+    }
+
+    /** Claims one batch, decides its calls concurrently, releases them with the time each is due again. */
+    private Uni<List<ReconcileReport.Entry>> batch(String runId, int batchSize, OffsetDateTime runStartedAt) {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        return pool.withTransaction(tx -> stuckCalls.claim(tx, now.minus(config.staleAfter()),
+                        now.minus(config.parentEndedGrace()), batchSize, now.plus(config.claimTimeout()), replica, now,
+                        runStartedAt))
+                .flatMap(claimed -> Multi.createFrom().iterable(claimed)
+                        // More calls than Twilio requests in flight: while some calls write their decision, the
+                        // others keep every Twilio slot busy (TwilioConcurrencyLimit holds the rest back).
+                        .onItem().transformToUni(call -> reconcile(call, runId).map(entry -> Map.entry(call, entry)))
+                        .merge(CALLS_PER_TWILIO_SLOT * config.twilioConcurrency())
+                        .collect().asList())
+                .call(decided -> {
+                    OffsetDateTime checkedAt = OffsetDateTime.now(clock);
+                    List<Recheck> rechecks = decided.stream().map(d -> Recheck.after(d.getKey(), d.getValue(), checkedAt,
+                            config.recheckAfter(), config.recheckMax())).toList();
+                    return pool.withConnection(db -> stuckCalls.release(db, rechecks, replica, checkedAt));
+                })
+                .call(this::refreshGauges)
+                .map(decided -> decided.stream().map(Map.Entry::getValue).toList());
     }
 
     private Uni<ReconcileReport.Entry> reconcile(StuckCall call, String runId) {
@@ -166,14 +231,25 @@ public class StuckCallReconciler {
                 : entry(call, decision, outcome == Outcome.APPLIED));
     }
 
-    private Uni<Void> refreshStuckGauge(ReconcileReport report) {
-        return pool.withConnection(db -> stuckCalls.countStuck(db, OffsetDateTime.now(clock).minus(config.alertAfter())))
-                .invoke(stuckGauge::set).replaceWithVoid();
+    private Uni<Void> refreshGauges() {
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        return pool.withConnection(db -> stuckCalls.backlog(db, now.minus(config.staleAfter()),
+                        now.minus(config.parentEndedGrace()), now.minus(config.alertAfter())))
+                .invoke(backlog -> {
+                    backlogGauge.set(backlog.candidates());
+                    stuckGauge.set(backlog.stuckBeyondAlert());
+                })
+                .replaceWithVoid();
     }
 
     /** The last value of the stuck-calls gauge. */
     public long stuckCalls() {
         return stuckGauge.get();
+    }
+
+    /** The last value of the backlog gauge: stuck calls, examined or not. */
+    public long backlog() {
+        return backlogGauge.get();
     }
 
     private static ReconcileReport.Entry entry(StuckCall call, Decision d, boolean applied) {
@@ -186,11 +262,17 @@ public class StuckCallReconciler {
                 "outcome", e.applied() ? e.outcome() : e.outcome().startsWith("left-") ? e.outcome() : "unchanged").increment();
     }
 
+    /** One line per run, whatever the backlog; each call's decision is in call_events and the diagnostics. */
     private void log(ReconcileReport report) {
+        String line = "Reconciliation %s (%s): %d calls examined in %d batches, %d closed, %d left open; %d Twilio requests, "
+                + "%d answered 429; %d ms, %s; backlog %d";
+        Object[] args = {report.runId(), report.trigger(), report.claimed(), report.batches(), report.closedCount(),
+                report.leftOpenCount(), report.twilioRequests(), report.rateLimited(), report.duration().toMillis(),
+                report.stoppedBecause(), report.backlogAfter()};
         if (report.claimed() > 0) {
-            LOG.infof("Reconciliation %s (%s): %d stale calls, %d decided", report.runId(), report.trigger(),
-                    report.claimed(), report.appliedCount());
-            report.calls().forEach(e -> LOG.debugf("  %s -> %s (%s): %s", e.callSid(), e.outcome(), e.source(), e.detail()));
+            LOG.infof(line, args);
+        } else {
+            LOG.debugf(line, args);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.calltracker.reconcile;
 
 import dev.calltracker.call.CallStatus;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,7 +13,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
-/** The reconciler's queries: claiming candidates across replicas, releasing them, counting stuck calls. */
+/** The reconciler's queries: claiming candidates across replicas in queue order, releasing them, the backlog, the run log. */
 @ApplicationScoped
 public class StuckCallRepository {
 
@@ -31,51 +32,109 @@ public class StuckCallRepository {
     }
 
     private static final String OPEN = openPredicate("status");
+    private static final String STALE_SINCE = staleSince("");
 
-    private static final String CLAIM = """
-            UPDATE call_recordings
-               SET reconcile_claimed_until = $4, reconcile_claimed_by = $5
-             WHERE id IN (
-                   SELECT id FROM call_recordings
-                    WHERE %s
-                      AND (reconcile_claimed_until IS NULL OR reconcile_claimed_until < $6)
-                      AND (%s < $1
-                           OR (parent_ended_at IS NOT NULL AND parent_ended_at < $2))
-                    ORDER BY %s
-                    LIMIT $3
-                    FOR UPDATE SKIP LOCKED)
-            RETURNING %s""".formatted(OPEN, staleSince(""), staleSince(""), StuckCall.COLUMNS);
+    /** The older lane's order: when the call became due. Identical to the expression of call_recordings_reconcile_due_idx (V7). */
+    static final String DUE_SINCE = "COALESCE(reconcile_next_check_at, last_event_at, created_at)";
 
     /**
-     * Claims up to {@code limit} candidates, oldest first: non-terminal calls with no event since
-     * {@code staleBefore}, or whose parent leg ended before {@code parentEndedBefore}. Rows another replica
-     * holds (locked or claimed) are skipped.
+     * A candidate ($1 stale before, $2 parent ended before, $6 now, $7 run start): open, stuck, not claimed by
+     * a live claim, due (never examined, its re-check time reached, or an event since the last examination),
+     * and not examined yet by this run (a run takes each call once, whatever it decided).
+     */
+    private static final String CANDIDATE = """
+            %s
+            AND (reconcile_claimed_until IS NULL OR reconcile_claimed_until < $6)
+            AND (%s < $1 OR (parent_ended_at IS NOT NULL AND parent_ended_at < $2))
+            AND (reconcile_next_check_at IS NULL OR reconcile_next_check_at <= $6 OR %s > reconcile_checked_at)
+            AND (reconcile_checked_at IS NULL OR reconcile_checked_at < $7)""".formatted(OPEN, STALE_SINCE, STALE_SINCE);
+
+    /**
+     * Two lanes in one batch. The newer lane ($8 calls) takes the calls that went quiet most recently, so a call
+     * that got stuck today is examined in the next batch however large the backlog (an adopted database, a
+     * Twilio outage). The older lane ($3 calls) takes the rest in the order they became due, so the backlog
+     * and the re-checks of live calls drain too. Both skip the rows other replicas hold.
+     */
+    private static final String CLAIM = """
+            WITH newer AS (
+                SELECT id FROM call_recordings WHERE %s
+                 ORDER BY %s DESC LIMIT $8 FOR UPDATE SKIP LOCKED),
+            older AS (
+                SELECT id FROM call_recordings WHERE %s AND id NOT IN (SELECT id FROM newer)
+                 ORDER BY %s LIMIT $3 FOR UPDATE SKIP LOCKED)
+            UPDATE call_recordings
+               SET reconcile_claimed_until = $4, reconcile_claimed_by = $5
+             WHERE id IN (SELECT id FROM newer UNION ALL SELECT id FROM older)
+            RETURNING %s""".formatted(CANDIDATE, STALE_SINCE, CANDIDATE, DUE_SINCE, StuckCall.COLUMNS);
+
+    /** The share of a batch that goes to the newest stuck calls. */
+    static int newerLane(int batchSize) {
+        return Math.max(1, batchSize / 4);
+    }
+
+    /**
+     * Claims up to {@code limit} candidates of the run started at {@code runStartedAt}: a quarter the newest
+     * stuck calls, the rest the longest due. Candidates are non-terminal calls with no event since
+     * {@code staleBefore}, or whose parent leg ended before {@code parentEndedBefore}.
      */
     public Uni<List<StuckCall>> claim(SqlClient db, OffsetDateTime staleBefore, OffsetDateTime parentEndedBefore,
-                                      int limit, OffsetDateTime claimUntil, String claimant, OffsetDateTime now) {
-        Tuple args = Tuple.tuple().addValue(staleBefore).addValue(parentEndedBefore).addValue(limit)
-                .addValue(claimUntil).addValue(claimant).addValue(now);
+                                      int limit, OffsetDateTime claimUntil, String claimant, OffsetDateTime now,
+                                      OffsetDateTime runStartedAt) {
+        int newer = Math.min(limit, newerLane(limit));
+        Tuple args = Tuple.tuple().addValue(staleBefore).addValue(parentEndedBefore).addValue(limit - newer)
+                .addValue(claimUntil).addValue(claimant).addValue(now).addValue(runStartedAt).addValue(newer);
         return db.preparedQuery(CLAIM).execute(args)
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(StuckCall::from).toList());
     }
 
     /**
-     * Releases the claims {@code claimant} still holds. A run that outlasted its lease may find some of its
-     * calls claimed by another replica since: those claims are not its to release.
+     * Releases the claims {@code claimant} still holds and records when each call is due again. A run that
+     * outlasted its lease may find some of its calls claimed by another replica since: those are not its to release.
      */
-    public Uni<Void> release(SqlClient db, List<UUID> ids, String claimant) {
-        if (ids.isEmpty()) {
+    public Uni<Void> release(SqlClient db, List<Recheck> rechecks, String claimant, OffsetDateTime checkedAt) {
+        if (rechecks.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return db.preparedQuery("UPDATE call_recordings SET reconcile_claimed_until = NULL, reconcile_claimed_by = NULL "
-                        + "WHERE id = ANY($1) AND reconcile_claimed_by = $2")
-                .execute(Tuple.of(ids.toArray(UUID[]::new), claimant)).replaceWithVoid();
+        return db.preparedQuery("""
+                        UPDATE call_recordings c
+                           SET reconcile_claimed_until = NULL, reconcile_claimed_by = NULL, reconcile_checked_at = $4,
+                               reconcile_next_check_at = r.next_check_at, reconcile_checks = r.checks
+                          FROM unnest($1::uuid[], $2::timestamptz[], $3::int[]) AS r(id, next_check_at, checks)
+                         WHERE c.id = r.id AND c.reconcile_claimed_by = $5""")
+                .execute(Tuple.of(rechecks.stream().map(Recheck::id).toArray(UUID[]::new),
+                        rechecks.stream().map(Recheck::nextCheckAt).toArray(OffsetDateTime[]::new),
+                        rechecks.stream().map(Recheck::checks).toArray(Integer[]::new), checkedAt, claimant))
+                .replaceWithVoid();
     }
 
-    /** Non-terminal calls with no event since {@code before}: the stuck-calls gauge. */
-    public Uni<Long> countStuck(SqlClient db, OffsetDateTime before) {
-        return db.preparedQuery("SELECT count(*) FROM call_recordings WHERE " + OPEN
-                        + " AND " + staleSince("") + " < $1")
-                .execute(Tuple.of(before)).map(rows -> rows.iterator().next().getLong(0));
+    /** How many calls are stuck: the candidates (the backlog), and those stuck longer than the alert age. */
+    public record Backlog(long candidates, long stuckBeyondAlert) {
+    }
+
+    /** One scan of the open calls (few, through call_recordings_open_idx) for both gauges. */
+    public Uni<Backlog> backlog(SqlClient db, OffsetDateTime staleBefore, OffsetDateTime parentEndedBefore,
+                                OffsetDateTime alertBefore) {
+        return db.preparedQuery("SELECT count(*) FILTER (WHERE " + STALE_SINCE + " < $1 OR parent_ended_at < $2), "
+                        + "count(*) FILTER (WHERE " + STALE_SINCE + " < $3) FROM call_recordings WHERE " + OPEN)
+                .execute(Tuple.of(staleBefore, parentEndedBefore, alertBefore))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Backlog(row.getLong(0), row.getLong(1));
+                });
+    }
+
+    /** Keeps the run's summary for the diagnostics, and forgets runs older than a week. */
+    public Uni<Void> saveRun(SqlClient db, ReconcileReport run) {
+        return db.preparedQuery("""
+                        WITH saved AS (
+                            INSERT INTO reconcile_runs (run_id, replica, trigger, started_at, finished_at, stopped_because,
+                                                        batches, claimed, closed, left_open, twilio_requests, rate_limited,
+                                                        backlog_after)
+                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))
+                        DELETE FROM reconcile_runs WHERE finished_at < $5 - interval '7 days'""")
+                .execute(Tuple.from(List.of(UUID.fromString(run.runId()), run.replica(), run.trigger(), run.startedAt(),
+                        run.finishedAt(), run.stoppedBecause(), run.batches(), run.claimed(), run.closedCount(),
+                        run.leftOpenCount(), run.twilioRequests(), run.rateLimited(), run.backlogAfter())))
+                .replaceWithVoid();
     }
 }

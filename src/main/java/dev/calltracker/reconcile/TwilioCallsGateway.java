@@ -7,33 +7,42 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
- * Asks Twilio about calls, politely: each request has a timeout, I/O errors, timeouts, 408, 429 and 5xx
+ * Asks Twilio about calls, politely: each request has a timeout (5 s from its sending), I/O errors, timeouts, 408, 429 and 5xx
  * are retried with exponential backoff and jitter, and a circuit breaker stops all requests for a while
- * when Twilio keeps failing. A 404 is an answer ("Twilio does not know this call"), not a failure. Any
+ * when Twilio keeps failing. Every attempt waits for a slot of {@link TwilioConcurrencyLimit}; a 429
+ * becomes {@link TwilioRateLimited}, which slows the limit down and is not a failure for the breaker
+ * (Twilio is answering; we are asking too much at once). A 404 is an answer ("Twilio does not know this call"), not a failure. Any
  * other 4xx becomes {@link TwilioApiRefused} and is not retried: the same request would be refused again.
  * It still counts for the breaker, so wrong credentials stop the requests instead of one per stuck call.
  */
 @ApplicationScoped
 public class TwilioCallsGateway {
 
+    /** Twilio answers in well under a second; a request open this long is taken as lost, and retried. */
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
+
     private final TwilioCallsApi api;
     private final TwilioConfig config;
+    private final TwilioConcurrencyLimit concurrency;
     private final MeterRegistry registry;
 
-    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioConfig config, MeterRegistry registry) {
+    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioConfig config, TwilioConcurrencyLimit concurrency,
+                              MeterRegistry registry) {
         this.api = api;
         this.config = config;
+        this.concurrency = concurrency;
         this.registry = registry;
     }
 
@@ -43,12 +52,12 @@ public class TwilioCallsGateway {
     }
 
     /** The call, or empty when Twilio answers 404. */
-    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = TwilioRateLimited.class)
     public Uni<Optional<TwilioCall>> fetchCall(String callSid) {
-        return api.fetchCall(authorization(), accountSid(), callSid)
+        return oneRequest(() -> api.fetchCall(authorization(), accountSid(), callSid))
                 .map(Optional::of)
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(Optional.empty())
                 .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
@@ -56,16 +65,26 @@ public class TwilioCallsGateway {
     }
 
     /** The dialed legs of a parent call (empty when none, or when Twilio does not know the parent). */
-    @Timeout(value = 5, unit = ChronoUnit.SECONDS)
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
     @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = TwilioRateLimited.class)
     public Uni<List<TwilioCall>> childCalls(String parentCallSid) {
-        return api.childCalls(authorization(), accountSid(), parentCallSid)
+        return oneRequest(() -> api.childCalls(authorization(), accountSid(), parentCallSid))
                 .map(page -> page.calls() == null ? List.<TwilioCall>of() : page.calls())
                 .onFailure(TwilioCallsGateway::isNotFound).recoverWithItem(List.of())
                 .onFailure(TwilioCallsGateway::isRefusal).transform(TwilioCallsGateway::refused)
                 .onFailure().invoke(this::countError);
+    }
+
+    /**
+     * One attempt: waits for a slot of the concurrency limit, then sends the request with its timeout. The
+     * timeout counts from the sending, not from the wait: a wait for Twilio's {@code Retry-After} is no failure.
+     */
+    private <T> Uni<T> oneRequest(Supplier<Uni<T>> request) {
+        return concurrency.submit(() -> request.get()
+                .ifNoItem().after(REQUEST_TIMEOUT).fail()
+                .onFailure(TwilioCallsGateway::isRateLimited).transform(TwilioCallsGateway::rateLimited));
     }
 
     private static boolean isNotFound(Throwable t) {
@@ -76,6 +95,20 @@ public class TwilioCallsGateway {
     private static boolean isRefusal(Throwable t) {
         int status = status(t);
         return status >= 400 && status < 500 && status != 404 && status != 408 && status != 429;
+    }
+
+    private static boolean isRateLimited(Throwable t) {
+        return status(t) == 429;
+    }
+
+    /** Twilio sends {@code Retry-After} in seconds; without one (or an HTTP date) the limit's default pause applies. */
+    private static Throwable rateLimited(Throwable t) {
+        String retryAfter = ((WebApplicationException) t).getResponse().getHeaderString("Retry-After");
+        Duration pause = TwilioConcurrencyLimit.DEFAULT_PAUSE;
+        if (retryAfter != null && retryAfter.trim().matches("\\d{1,6}")) {
+            pause = Duration.ofSeconds(Long.parseLong(retryAfter.trim()));
+        }
+        return new TwilioRateLimited(pause, t);
     }
 
     private static Throwable refused(Throwable t) {
@@ -89,6 +122,7 @@ public class TwilioCallsGateway {
 
     private void countError(Throwable t) {
         String status = t instanceof TwilioApiRefused refused ? Integer.toString(refused.status())
+                : t instanceof TwilioRateLimited ? "429"
                 : t instanceof WebApplicationException e ? Integer.toString(e.getResponse().getStatus())
                 : t.getClass().getSimpleName();
         registry.counter("calltracker.twilio.api.errors", "status", status).increment();

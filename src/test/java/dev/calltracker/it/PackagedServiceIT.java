@@ -190,8 +190,10 @@ class PackagedServiceIT {
                 .body("resolution", equalTo("twilio-api")).body("durationSeconds", equalTo(61))
                 .body("endedAt", equalTo("2026-11-25T20:01:01Z"));
         operator().get("/api/diagnostics/reconciliations").then().statusCode(200)
-                .body("callSid", hasItem(parent)).body("find { it.callSid == '" + parent + "' }.params.end_time",
-                        equalTo("Wed, 25 Nov 2026 20:01:01 +0000"));
+                .body("decisions.callSid", hasItem(parent)).body("decisions.find { it.callSid == '" + parent + "' }.params.end_time",
+                        equalTo("Wed, 25 Nov 2026 20:01:01 +0000"))
+                .body("runs.trigger", hasItem("schedule")).body("runs[0].stoppedBecause", notNullValue())
+                .body("runs[0].durationMs", notNullValue());
     }
 
     @Test

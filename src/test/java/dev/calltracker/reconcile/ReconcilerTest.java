@@ -82,6 +82,8 @@ class ReconcilerTest {
     @Inject
     ReconcileConfig config;
     @Inject
+    TwilioConcurrencyLimit twilioLimit;
+    @Inject
     MeterRegistry registry;
 
     @InjectWireMock
@@ -359,7 +361,9 @@ class ReconcilerTest {
         String child = newSid("CA");
         String parent = sql.insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(30));
         runReconciler(); // 404 → no evidence, young → left
-        sql.execute("UPDATE call_recordings SET created_at = now() - interval '7 hours' WHERE call_sid = $1", parent);
+        // Seven hours later (the call's re-check time has come too):
+        sql.execute("UPDATE call_recordings SET created_at = now() - interval '7 hours', reconcile_next_check_at = now() "
+                + "WHERE call_sid = $1", parent);
         runReconciler(); // → unknown
         assertThat(sql.call(parent).getString("status")).isEqualTo("unknown");
 
@@ -386,7 +390,8 @@ class ReconcilerTest {
                   FROM unnest($1::text[]) AS c""", (Object) children.toArray(String[]::new));
         sql.rows("SELECT call_sid FROM call_recordings WHERE dialed_call_sid = ANY($1) ORDER BY dialed_call_sid",
                 (Object) children.toArray(String[]::new)).forEach(r -> parents.add(r.getString(0)));
-        StuckCallReconciler otherReplica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, config, registry, java.time.Clock.systemUTC());
+        StuckCallReconciler otherReplica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, twilioLimit, config,
+                registry, java.time.Clock.systemUTC());
 
         Set<String> mine = Set.copyOf(parents);
         CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> drain(reconciler, mine));
@@ -419,6 +424,43 @@ class ReconcilerTest {
     }
 
     @Test
+    void aRunStopsClaimingAtItsTimeLimitAndTheNextGoesOn() {
+        for (int i = 0; i < 3; i++) {
+            sql.insertStaleCall(newSid("CA"), null, "in-progress", 60, Duration.ofMinutes(20));
+        }
+        // A clock that moves a minute each time it is read: the run's time limit (45 s) is over after one batch.
+        java.time.Clock hasty = new java.time.Clock() {
+            final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return java.time.Instant.now().plus(Duration.ofMinutes(reads.incrementAndGet()));
+            }
+        };
+        StuckCallReconciler replica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, twilioLimit, config,
+                registry, hasty);
+
+        ReconcileReport first = replica.run("test", 1).await().atMost(AWAIT);
+        ReconcileReport second = replica.run("test", 1).await().atMost(AWAIT);
+
+        assertThat(first.stoppedBecause()).isEqualTo(ReconcileReport.TIME_LIMIT);
+        assertThat(first.batches()).isEqualTo(1);
+        assertThat(first.claimed()).isEqualTo(1);
+        assertThat(second.claimed()).as("the next run goes on with the backlog").isEqualTo(1);
+        assertThat(second.calls().get(0).callSid()).isNotEqualTo(first.calls().get(0).callSid());
+    }
+
+    @Test
     void aRunReleasesOnlyTheClaimsItStillHolds() {
         // A run that outlasted its lease: another replica has claimed one of its calls since.
         String mine = sql.insertStaleCall(null, null, "ringing", null, Duration.ofHours(1));
@@ -426,9 +468,10 @@ class ReconcilerTest {
         sql.execute("UPDATE call_recordings SET reconcile_claimed_until = now() + interval '5 minutes', "
                 + "reconcile_claimed_by = CASE call_sid WHEN $1 THEN 'replica-a' ELSE 'replica-b' END "
                 + "WHERE call_sid IN ($1, $2)", mine, taken);
-        List<UUID> ids = List.of(sql.call(mine).getUUID("id"), sql.call(taken).getUUID("id"));
+        List<Recheck> rechecks = List.of(new Recheck(sql.call(mine).getUUID("id"), null, 0),
+                new Recheck(sql.call(taken).getUUID("id"), null, 0));
 
-        stuckCalls.release(pool, ids, "replica-a").await().atMost(AWAIT);
+        stuckCalls.release(pool, rechecks, "replica-a", OffsetDateTime.now(ZoneOffset.UTC)).await().atMost(AWAIT);
 
         assertThat(sql.call(mine).getString("reconcile_claimed_by")).isNull();
         assertThat(sql.call(taken).getString("reconcile_claimed_by")).isEqualTo("replica-b");
@@ -488,8 +531,13 @@ class ReconcilerTest {
         given().header("Authorization", auth).post("/api/admin/reconcile").then().statusCode(200)
                 .body("trigger", equalTo("admin")).body("calls.callSid", hasItem(stuck));
         given().header("Authorization", auth).get("/api/diagnostics/reconciliations?limit=10").then().statusCode(200)
-                .body("callSid", hasItem(stuck))
-                .body("find { it.callSid == '%s' }.decision".formatted(stuck), equalTo("completed"));
+                .body("decisions.callSid", hasItem(stuck))
+                .body("decisions.find { it.callSid == '%s' }.decision".formatted(stuck), equalTo("completed"))
+                .body("runs.find { it.trigger == 'admin' }.stoppedBecause", equalTo("drained"))
+                .body("runs.find { it.trigger == 'admin' }.claimed", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .body("runs.find { it.trigger == 'admin' }.closed", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
+                .body("runs.find { it.trigger == 'admin' }.durationMs", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
+                .body("runs.find { it.trigger == 'admin' }.twilioRequests", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
 
         given().header("Authorization", auth).get("/api/diagnostics/stuck-calls?olderThan=yesterday").then().statusCode(400)
                 .body("field", equalTo("olderThan"));
@@ -508,7 +556,12 @@ class ReconcilerTest {
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("calltracker_calls_stuck"))
                 .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_decisions_total"))
-                .body(org.hamcrest.Matchers.containsString("calltracker_twilio_api_errors_total"));
+                .body(org.hamcrest.Matchers.containsString("calltracker_twilio_api_errors_total"))
+                .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_backlog"))
+                .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_twilio_in_flight"))
+                .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_twilio_concurrency_limit"))
+                .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_twilio_rate_limited_total"))
+                .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_twilio_requests_total"));
     }
 
     /** Twilio's API answers {@code url} with each failure once, in order, then with {@code answer}. */

@@ -1,0 +1,27 @@
+package dev.calltracker.reconcile;
+
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+import jakarta.inject.Singleton;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The scheduler fires an {@code every} job as soon as the service has started: that first tick is the
+ * start-up run, and there is no other (there used to be two runs at start: a start-up observer and this
+ * tick). With {@code reconcile.run-at-startup=false} the first tick is skipped.
+ */
+@Singleton
+public class FirstTickUnlessRunAtStartup implements Scheduled.SkipPredicate {
+
+    private final ReconcileConfig config;
+    private final AtomicBoolean firstTick = new AtomicBoolean(true);
+
+    public FirstTickUnlessRunAtStartup(ReconcileConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public boolean test(ScheduledExecution execution) {
+        return firstTick.getAndSet(false) && !config.runAtStartup();
+    }
+}
