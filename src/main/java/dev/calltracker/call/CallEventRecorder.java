@@ -97,13 +97,13 @@ public class CallEventRecorder {
     }
 
     /**
-     * Applies a reconciler finding under the call's row lock, unless the call ended or an event arrived since
-     * it was claimed ({@code lastEventAtWhenClaimed}): the reconciler asked Twilio without holding the lock.
+     * Applies a reconciler finding under the call's row lock, unless an event arrived since it was claimed ({@code lastEventAtWhenClaimed}): the reconciler asked Twilio without holding the lock.
      */
     public Uni<Outcome> record(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
         return PipelinedTransaction.run(pool, tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
-            if (locked.isEmpty() || locked.get().state().status().isTerminal()
-                    || !CallChange.sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
+            // A terminal call is only claimed for its missing answering-machine detection result; the transition
+            // rule keeps every terminal status, so the finding can add only what the call did not know.
+            if (locked.isEmpty() || !CallChange.sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
                 return tx.commit().replaceWith(Outcome.SUPERSEDED);
             }
             Optional<CallChange> change = CallChange.of(locked.get(), finding.observation(), machineDetection);

@@ -57,6 +57,21 @@ public final class StuckCallPolicy {
                 twilioEvidence(leg));
     }
 
+    /**
+     * Twilio answered for the dialed leg of a call that ended connected without its answering-machine detection
+     * result: its {@code answered_by} stands in for the lost AMD callback. Nothing else of the call is revisited.
+     */
+    public static Decision answeredByOf(TwilioCall leg) {
+        return AnsweredBy.fromTwilio(leg.answeredBy())
+                .map(who -> new Decision(CallObservation.from(Source.TWILIO_API).dialedSid(leg.sid()).answeredBy(who).build(),
+                        "answered-by", "Twilio says the dialed leg was answered by " + leg.answeredBy(), twilioEvidence(leg)))
+                .orElseGet(() -> Decision.leave(AWAITING_AMD_RESULT,
+                        "Twilio's call has no answered_by (" + leg.answeredBy() + ")"));
+    }
+
+    /** The outcome of an ended call whose detection result Twilio does not have (yet): asked again later. */
+    static final String AWAITING_AMD_RESULT = "left-awaiting-amd-result";
+
     /** Twilio knows the parent leg but lists no dialed leg for it. */
     public static Decision fromParentWithoutDialedLeg(TwilioCall parent, OffsetDateTime now) {
         var status = CallStatus.fromTwilio(parent.status());

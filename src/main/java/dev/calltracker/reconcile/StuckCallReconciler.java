@@ -3,6 +3,7 @@ package dev.calltracker.reconcile;
 import dev.calltracker.call.CallEventRecorder;
 import dev.calltracker.call.CallEventRecorder.Outcome;
 import dev.calltracker.call.ReconcilerFinding;
+import dev.calltracker.config.CallingConfig;
 import dev.calltracker.twilio.TwilioFormats;
 import dev.calltracker.reconcile.StuckCallPolicy.Decision;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,6 +12,7 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.net.InetAddress;
@@ -58,13 +60,15 @@ public class StuckCallReconciler {
     private final MeterRegistry registry;
     private final Clock clock;
     private final String replica;
+    private final boolean machineDetection;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong stuckGauge = new AtomicLong();
     private final AtomicLong backlogGauge = new AtomicLong();
 
     public StuckCallReconciler(Pool pool, StuckCallRepository stuckCalls, CallEventRecorder recorder,
                                TwilioCallsGateway twilio, TwilioConcurrencyLimit twilioLimit, ReconcileConfig config,
-                               MeterRegistry registry, Clock clock) {
+                               MeterRegistry registry, Clock clock, CallingConfig calling) {
+        this.machineDetection = CallingConfig.detects(calling);
         this.pool = pool;
         this.stuckCalls = stuckCalls;
         this.recorder = recorder;
@@ -132,8 +136,16 @@ public class StuckCallReconciler {
         List<ReconcileReport.Entry> entries = new ArrayList<>();
         AtomicInteger batches = new AtomicInteger();
         AtomicInteger lastBatchSize = new AtomicInteger();
-        return Multi.createBy().repeating().uni(() -> batch(runId, batchSize, startedAt))
-                .whilst(batch -> batch.size() == batchSize && OffsetDateTime.now(clock).isBefore(deadline))
+        return awaitingAmdResults(runId, batchSize, startedAt)
+                .invoke(awaiting -> {
+                    if (!awaiting.isEmpty()) {
+                        batches.incrementAndGet();
+                        entries.addAll(awaiting);
+                    }
+                })
+                .onItem().transformToMulti(awaiting -> Multi.createBy().repeating()
+                        .uni(() -> batch(runId, batchSize, startedAt, this::claimStuck))
+                        .whilst(batch -> batch.size() == batchSize && OffsetDateTime.now(clock).isBefore(deadline)))
                 .onItem().invoke(batch -> {
                     batches.incrementAndGet();
                     lastBatchSize.set(batch.size());
@@ -152,12 +164,35 @@ public class StuckCallReconciler {
                 .onTermination().invoke(() -> running.set(false));
     }
 
+    /** How a batch claims its calls: up to {@code limit} of them, for the run started at {@code runStartedAt}. */
+    private interface Claim {
+        Uni<List<StuckCall>> claim(SqlClient tx, int limit, OffsetDateTime now, OffsetDateTime runStartedAt);
+    }
+
+    private Uni<List<StuckCall>> claimStuck(SqlClient tx, int limit, OffsetDateTime now, OffsetDateTime runStartedAt) {
+        return stuckCalls.claim(tx, now.minus(config.staleAfter()), now.minus(config.parentEndedGrace()), limit,
+                now.plus(config.claimTimeout()), replica, now, runStartedAt);
+    }
+
+    /**
+     * With answering-machine detection, a run first takes one batch of calls that ended connected but whose
+     * result never came (the AMD callback was lost): Twilio's {@code answered_by} decides for them. One batch
+     * per run, before the stuck calls, so a large backlog of those cannot starve these, nor these it (each is
+     * asked at most once per run, then with the re-check back-off, and only within the give-up window).
+     */
+    private Uni<List<ReconcileReport.Entry>> awaitingAmdResults(String runId, int batchSize, OffsetDateTime runStartedAt) {
+        if (!machineDetection || !twilio.hasCredentials()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return batch(runId, batchSize, runStartedAt, (tx, limit, now, started) -> stuckCalls.claimAwaitingAmdResult(tx,
+                now.minus(config.staleAfter()), now.minus(config.giveUpAfter()), limit, now.plus(config.claimTimeout()),
+                replica, now, started));
+    }
+
     /** Claims one batch, decides its calls concurrently, releases them with the time each is due again. */
-    private Uni<List<ReconcileReport.Entry>> batch(String runId, int batchSize, OffsetDateTime runStartedAt) {
+    private Uni<List<ReconcileReport.Entry>> batch(String runId, int batchSize, OffsetDateTime runStartedAt, Claim claim) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        return pool.withTransaction(tx -> stuckCalls.claim(tx, now.minus(config.staleAfter()),
-                        now.minus(config.parentEndedGrace()), batchSize, now.plus(config.claimTimeout()), replica, now,
-                        runStartedAt))
+        return pool.withTransaction(tx -> claim.claim(tx, batchSize, now, runStartedAt))
                 .flatMap(claimed -> Multi.createFrom().iterable(claimed)
                         // More calls than Twilio requests in flight: while some calls write their decision, the
                         // others keep every Twilio slot busy (TwilioConcurrencyLimit holds the rest back).
@@ -177,7 +212,12 @@ public class StuckCallReconciler {
     private Uni<ReconcileReport.Entry> reconcile(StuckCall call, String runId) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         Uni<Decision> decision;
-        if (!twilio.hasCredentials()) {
+        if (call.status().isTerminal()) {
+            // Ended without its answering-machine detection result (awaitingAmdResults): only who answered is asked.
+            decision = twilio.fetchCall(call.dialedSid() != null ? call.dialedSid() : call.callSid()).map(leg -> leg
+                    .map(StuckCallPolicy::answeredByOf)
+                    .orElseGet(() -> Decision.leave(StuckCallPolicy.AWAITING_AMD_RESULT, "Twilio does not know the dialed leg")));
+        } else if (!twilio.hasCredentials()) {
             decision = Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(), "no Twilio credentials"));
         } else if (!TwilioFormats.isCallSid(call.callSid())) {
             // Placeholder sids given to rows of the original system that had none (or a duplicate one).

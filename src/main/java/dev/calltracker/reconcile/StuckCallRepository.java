@@ -88,6 +88,35 @@ public class StuckCallRepository {
     }
 
     /**
+     * With answering-machine detection: calls that ended connected ($1: before the stale age, so a late AMD
+     * callback had its time) without a result, created within the give-up window ($2, through
+     * call_recordings_created_at_idx: no index of their own, none to maintain on the hot path), with the
+     * claim and re-check rules of the stuck calls ($6 now, $7 run start), oldest first.
+     */
+    private static final String CLAIM_AWAITING_AMD_RESULT = """
+            WITH awaiting AS (
+                SELECT id FROM call_recordings
+                 WHERE created_at > $2 AND status = 'completed' AND answered_by IS NULL AND ended_at < $1
+                   AND (reconcile_claimed_until IS NULL OR reconcile_claimed_until < $6)
+                   AND (reconcile_next_check_at IS NULL OR reconcile_next_check_at <= $6)
+                   AND (reconcile_checked_at IS NULL OR reconcile_checked_at < $7)
+                 ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+            UPDATE call_recordings
+               SET reconcile_claimed_until = $4, reconcile_claimed_by = $5
+             WHERE id IN (SELECT id FROM awaiting)
+            RETURNING %s""".formatted(StuckCall.COLUMNS);
+
+    /** Claims up to {@code limit} ended calls still waiting for their answering-machine detection result. */
+    public Uni<List<StuckCall>> claimAwaitingAmdResult(SqlClient db, OffsetDateTime endedBefore, OffsetDateTime createdAfter,
+                                                       int limit, OffsetDateTime claimUntil, String claimant,
+                                                       OffsetDateTime now, OffsetDateTime runStartedAt) {
+        Tuple args = Tuple.tuple().addValue(endedBefore).addValue(createdAfter).addValue(limit).addValue(claimUntil)
+                .addValue(claimant).addValue(now).addValue(runStartedAt);
+        return db.preparedQuery(CLAIM_AWAITING_AMD_RESULT).execute(args)
+                .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(StuckCall::from).toList());
+    }
+
+    /**
      * Releases the claims {@code claimant} still holds and records when each call is due again. A run that
      * outlasted its lease may find some of its calls claimed by another replica since: those are not its to release.
      */

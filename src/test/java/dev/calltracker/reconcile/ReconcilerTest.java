@@ -19,6 +19,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.calltracker.call.CallEventRecorder;
 import dev.calltracker.call.CallRepository;
+import dev.calltracker.config.CallingConfig;
 import dev.calltracker.testing.DatabaseOfItsOwn;
 import dev.calltracker.testing.InjectWireMock;
 import dev.calltracker.testing.TestSql;
@@ -85,6 +86,8 @@ class ReconcilerTest {
     TwilioConcurrencyLimit twilioLimit;
     @Inject
     MeterRegistry registry;
+    @Inject
+    CallingConfig calling;
 
     @InjectWireMock
     WireMockServer twilioApi;
@@ -391,7 +394,7 @@ class ReconcilerTest {
         sql.rows("SELECT call_sid FROM call_recordings WHERE dialed_call_sid = ANY($1) ORDER BY dialed_call_sid",
                 (Object) children.toArray(String[]::new)).forEach(r -> parents.add(r.getString(0)));
         StuckCallReconciler otherReplica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, twilioLimit, config,
-                registry, java.time.Clock.systemUTC());
+                registry, java.time.Clock.systemUTC(), calling);
 
         Set<String> mine = Set.copyOf(parents);
         CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> drain(reconciler, mine));
@@ -448,7 +451,7 @@ class ReconcilerTest {
             }
         };
         StuckCallReconciler replica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, twilioLimit, config,
-                registry, hasty);
+                registry, hasty, calling);
 
         ReconcileReport first = replica.run("test", 1).await().atMost(AWAIT);
         ReconcileReport second = replica.run("test", 1).await().atMost(AWAIT);
