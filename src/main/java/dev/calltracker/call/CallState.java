@@ -26,15 +26,6 @@ public record CallState(
         Source resolution,
         AnsweredBy answeredBy) {
 
-    /** A state without an answering-machine detection result. */
-    public CallState(CallStatus status, String dialedSid, String toNumber, OffsetDateTime answeredAt,
-                     OffsetDateTime endedAt, boolean endedAtEstimated, Integer durationSeconds, String recordingSid,
-                     String recordingUrl, Integer recordingDurationSeconds, OffsetDateTime parentEndedAt,
-                     Source resolution) {
-        this(status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated, durationSeconds, recordingSid,
-                recordingUrl, recordingDurationSeconds, parentEndedAt, resolution, null);
-    }
-
     public static CallState initiated() {
         return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null, null);
     }

@@ -212,11 +212,14 @@ public class StuckCallReconciler {
     private Uni<ReconcileReport.Entry> reconcile(StuckCall call, String runId) {
         OffsetDateTime now = OffsetDateTime.now(clock);
         Uni<Decision> decision;
+        String legToAsk = call.dialedSid() != null ? call.dialedSid() : call.callSid();
         if (call.status().isTerminal()) {
-            // Ended without its answering-machine detection result (awaitingAmdResults): only who answered is asked.
-            decision = twilio.fetchCall(call.dialedSid() != null ? call.dialedSid() : call.callSid()).map(leg -> leg
-                    .map(StuckCallPolicy::answeredByOf)
-                    .orElseGet(() -> Decision.leave(StuckCallPolicy.AWAITING_AMD_RESULT, "Twilio does not know the dialed leg")));
+            // Ended without its answering-machine detection result (awaitingAmdResults): only who answered is
+            // asked, and never from evidence (there is none about who answered).
+            decision = !TwilioFormats.isCallSid(legToAsk)
+                    ? Uni.createFrom().item(Decision.leave(StuckCallPolicy.AWAITING_AMD_RESULT, "not a Twilio call sid"))
+                    : twilio.fetchCall(legToAsk).map(leg -> leg.map(StuckCallPolicy::answeredByOf).orElseGet(() ->
+                            Decision.leave(StuckCallPolicy.AWAITING_AMD_RESULT, "Twilio does not know the dialed leg")));
         } else if (!twilio.hasCredentials()) {
             decision = Uni.createFrom().item(StuckCallPolicy.fromEvidence(call, now, config.giveUpAfter(), "no Twilio credentials"));
         } else if (!TwilioFormats.isCallSid(call.callSid())) {

@@ -15,7 +15,7 @@ class CallTransitionTest {
 
     static CallState in(CallStatus status) {
         return new CallState(status, null, null, null, null, false, null, null, null, null, null,
-                status.isTerminal() ? Source.CALLBACK : null);
+                status.isTerminal() ? Source.CALLBACK : null, null);
     }
 
     static CallObservation says(CallStatus status) {
