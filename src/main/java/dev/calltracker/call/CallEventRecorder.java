@@ -1,10 +1,10 @@
 package dev.calltracker.call;
 
 import dev.calltracker.config.CallingConfig;
+import dev.calltracker.db.Database;
 import dev.calltracker.db.PipelinedTransaction;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.tuples.Tuple2;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -33,13 +33,13 @@ public class CallEventRecorder {
         SUPERSEDED
     }
 
-    private final Pool pool;
+    private final Database database;
     private final CallRepository calls;
     private final boolean machineDetection;
 
-    public CallEventRecorder(Pool pool, CallRepository calls, CallingConfig calling) {
+    public CallEventRecorder(Database database, CallRepository calls, CallingConfig calling) {
         this.machineDetection = CallingConfig.detects(calling);
-        this.pool = pool;
+        this.database = database;
         this.calls = calls;
     }
 
@@ -48,7 +48,7 @@ public class CallEventRecorder {
      * is one) with COMMIT.
      */
     public Uni<Outcome> record(CallEvent event) {
-        return PipelinedTransaction.run(pool, tx -> begin(tx, event, calls.appendEventAndLockCall(tx.client(), event))
+        return database.transaction(tx -> begin(tx, event, calls.appendEventAndLockCall(tx.client(), event))
                 .flatMap(locked -> {
                     if (locked.isEmpty()) {
                         return tx.commit().replaceWith(Outcome.DUPLICATE);
@@ -62,7 +62,7 @@ public class CallEventRecorder {
      * knows that leg yet, it is stored and the call applies it when it learns the leg.
      */
     public Uni<Outcome> recordAmd(CallEvent event) {
-        return PipelinedTransaction.run(pool, tx -> begin(tx, event, calls.appendAmdResultAndLockCall(tx.client(), event))
+        return database.transaction(tx -> begin(tx, event, calls.appendAmdResultAndLockCall(tx.client(), event))
                 .flatMap(stored -> {
                     if (stored.isEmpty()) {
                         return tx.commit().replaceWith(Outcome.DUPLICATE);
@@ -100,7 +100,7 @@ public class CallEventRecorder {
      * Applies a reconciler finding under the call's row lock, unless an event arrived since it was claimed ({@code lastEventAtWhenClaimed}): the reconciler asked Twilio without holding the lock.
      */
     public Uni<Outcome> record(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
-        return PipelinedTransaction.run(pool, tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
+        return database.transaction(tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
             // A terminal call is only claimed for its missing answering-machine detection result; the transition
             // rule keeps every terminal status, so the finding can add only what the call did not know.
             if (locked.isEmpty() || !CallChange.sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {

@@ -4,7 +4,7 @@ import dev.calltracker.db.SqlFile;
 import dev.calltracker.lead.LeadContact;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
+import dev.calltracker.db.Database;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -27,14 +27,14 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class CallRepository {
 
-    private final Pool pool;
+    private final Database database;
     final String appendEventAndLockCall = SqlFile.load("append-event-and-lock-call.sql");
     final String saveTransition = SqlFile.load("save-transition.sql");
     final String recordDialedCall = SqlFile.load("record-dialed-call.sql");
     final String appendAmdResultAndLockCall = SqlFile.load("append-amd-result-and-lock-call.sql");
 
-    public CallRepository(Pool pool) {
-        this.pool = pool;
+    public CallRepository(Database database) {
+        this.database = database;
     }
 
     /** What recording the voice webhook found: the call, and whether this request created it. */
@@ -141,7 +141,7 @@ public class CallRepository {
 
     /** One call by its parent sid (or its dialed sid), with its events; empty when unknown. */
     public Uni<Optional<CallView>> findCall(String sid) {
-        return pool.withConnection(db -> findCall(db, sid).flatMap(found -> found.isEmpty()
+        return database.withConnection(db -> findCall(db, sid).flatMap(found -> found.isEmpty()
                 ? Uni.createFrom().item(found)
                 : findEvents(db, found.get()).map(events -> Optional.of(found.get().withEvents(events)))));
     }

@@ -33,11 +33,12 @@ public interface CallingConfig {
     Duration timeLimit();
 
     /**
-     * Connection overrides appended to every callback URL (e.g. {@code #rc=3&rp=ct,rt,5xx}). Twilio reads
-     * the fragment and never sends it back; whether it signs it is undocumented, so the signature check
+     * Connection overrides appended to every callback URL: short connect and read timeouts and retries on
+     * connect failures, read timeouts and 5xx, so that one retry fits in Twilio's 15 s after a database deadline
+     * answered 503 (the arithmetic: docs/reliability.md). Twilio reads the fragment and never sends it back; whether it signs it is undocumented, so the signature check
      * accepts the callback URLs with and without it ({@code twilio/TwilioSignatureVerifier}).
      */
-    @WithDefault("#rc=3&rp=ct,rt,5xx")
+    @WithDefault("#ct=2000&rt=7000&tt=15000&rc=3&rp=ct,rt,5xx")
     String callbackUrlFragment();
 
     /** The value of {@link #machineDetection()} that dials without answering-machine detection. */

@@ -2,7 +2,6 @@ package dev.calltracker.db;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.tuples.Tuple2;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import java.util.concurrent.CompletableFuture;
@@ -25,8 +24,8 @@ import org.jboss.logging.Logger;
  *       aborted transaction with a rollback, and the statement's error is the one reported.</li>
  *   <li>any failure in between: {@link #run} sends ROLLBACK before the connection goes back to the pool.</li>
  * </ul>
- * The work runs to its end even when the HTTP request that started it is cancelled: Mutiny's
- * {@code Pool.withConnection} hands it to Vert.x as a future, which nothing cancels.
+ * A transaction that outlives its deadline is not rolled back here: {@link Database} closes its connection, and
+ * PostgreSQL rolls back what the closed session left open.
  */
 public final class PipelinedTransaction {
 
@@ -40,19 +39,18 @@ public final class PipelinedTransaction {
     }
 
     /**
-     * Runs {@code work} on one connection of the pool. The work must end the transaction it begins
-     * ({@link #commit()}, {@link #commitWith} or {@link #rollback()}); if it fails instead, the transaction is rolled back.
+     * Runs {@code work} on {@code connection} (see {@link Database#transaction}, which bounds it with a deadline). The
+     * work must end the transaction it begins ({@link #commit()}, {@link #commitWith} or {@link #rollback()}); if it
+     * fails instead, the transaction is rolled back.
      */
-    public static <T> Uni<T> run(Pool pool, Function<PipelinedTransaction, Uni<T>> work) {
-        return pool.withConnection(connection -> {
-            PipelinedTransaction tx = new PipelinedTransaction(connection);
-            return Uni.createFrom().deferred(() -> work.apply(tx))
-                    .onFailure().call(tx::rollbackIfOpen)
-                    .call(() -> tx.open
-                            ? tx.rollbackIfOpen().onItem().failWith(() -> new IllegalStateException(
-                                    "the work ended without committing its transaction"))
-                            : Uni.createFrom().voidItem());
-        });
+    public static <T> Uni<T> run(SqlConnection connection, Function<PipelinedTransaction, Uni<T>> work) {
+        PipelinedTransaction tx = new PipelinedTransaction(connection);
+        return Uni.createFrom().deferred(() -> work.apply(tx))
+                .onFailure().call(tx::rollbackIfOpen)
+                .call(() -> tx.open
+                        ? tx.rollbackIfOpen().onItem().failWith(() -> new IllegalStateException(
+                                "the work ended without committing its transaction"))
+                        : Uni.createFrom().voidItem());
     }
 
     /** The connection to build statements on; they run when passed to {@link #begin} or {@link #commitWith}. */

@@ -6,7 +6,7 @@ import dev.calltracker.reconcile.StuckCallRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mutiny.sqlclient.Pool;
+import dev.calltracker.db.Database;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,10 +53,10 @@ public class DiagnosticsRepository {
                                 int closed, int leftOpen, long twilioRequests, long rateLimited, Long backlogAfter) {
     }
 
-    private final Pool pool;
+    private final Database database;
 
-    public DiagnosticsRepository(Pool pool) {
-        this.pool = pool;
+    public DiagnosticsRepository(Database database) {
+        this.database = database;
     }
 
     /** Non-terminal calls with no event since {@code before}, oldest first. */
@@ -83,9 +83,8 @@ public class DiagnosticsRepository {
 
     /** @param grouping a column or expression of this class's own, never a caller's input */
     private Uni<Map<String, Long>> countCallsBy(String grouping, OffsetDateTime since) {
-        return pool.preparedQuery("SELECT " + grouping + " AS grouped, count(*) AS n FROM call_recordings "
-                        + "WHERE created_at >= $1 GROUP BY 1 ORDER BY 1")
-                .execute(Tuple.of(since))
+        return database.query("SELECT " + grouping + " AS grouped, count(*) AS n FROM call_recordings "
+                        + "WHERE created_at >= $1 GROUP BY 1 ORDER BY 1", Tuple.of(since))
                 .map(rows -> {
                     Map<String, Long> counts = new LinkedHashMap<>();
                     rows.forEach(r -> counts.put(r.getString("grouped"), r.getLong("n")));
@@ -138,7 +137,7 @@ public class DiagnosticsRepository {
     }
 
     private <T> Uni<List<T>> list(String sql, Tuple args, Function<Row, T> mapping) {
-        return pool.preparedQuery(sql).execute(args)
+        return database.query(sql, args)
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(mapping).toList());
     }
 }

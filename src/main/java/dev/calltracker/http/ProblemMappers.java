@@ -1,5 +1,6 @@
 package dev.calltracker.http;
 
+import dev.calltracker.db.DatabaseUnavailable;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestRejected;
 import io.quarkus.security.AuthenticationFailedException;
@@ -23,6 +24,8 @@ public class ProblemMappers {
             404, "not found",
             405, "method not allowed",
             415, "unsupported Content-Type: Twilio endpoints accept application/x-www-form-urlencoded");
+
+    private static final java.util.Set<String> RETRYABLE_STATES = java.util.Set.of("55P03", "25P03", "40001", "40P01");
 
     private final TwilioRequestMetrics twilioRequests;
 
@@ -69,13 +72,26 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response databaseError(PgException e) {
         String state = e.getSqlState() == null ? "" : e.getSqlState();
-        // Connection exceptions (08), operator intervention such as a shutting-down server (57), insufficient
-        // resources (53): the database is unavailable, not the request wrong.
-        if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53")) {
-            return unavailable(e);
+        // Connection exceptions (08), operator intervention such as a shutting-down server or a statement_timeout
+        // (57), insufficient resources (53), a lock not granted within lock_timeout (55P03), a transaction the
+        // server ended as idle (25P03), a serialization failure or deadlock (40001, 40P01): the database cannot
+        // take the request now, the request is not wrong. A retry can succeed.
+        if (state.startsWith("08") || state.startsWith("57") || state.startsWith("53") || RETRYABLE_STATES.contains(state)) {
+            LOG.warnf("Database refused for now, answered 503: %s (SQLSTATE %s)", e.getErrorMessage(), state);
+            return retryLater();
         }
         LOG.errorf("Database error: %s (SQLSTATE %s)", e.getErrorMessage(), state);
         return json(Problem.of(500, "internal error; nothing was stored"));
+    }
+
+    /**
+     * The database did not answer within a deadline: 503 at once, in time for Twilio's retry. Logged once per
+     * episode by DatabaseOutages, not per request.
+     */
+    @ServerExceptionMapper
+    public Response databaseUnavailable(DatabaseUnavailable e) {
+        LOG.debugf("Refused: %s", e.getMessage());
+        return retryLater();
     }
 
     /**
@@ -88,6 +104,10 @@ public class ProblemMappers {
         // With the stack trace: a bug lands here too, and must be findable (the SQL client's connection
         // failures carry none, so an outage does not flood the log).
         LOG.warn("Request failed, answered 503", e);
+        return retryLater();
+    }
+
+    private static Response retryLater() {
         return Response.status(503).header("Retry-After", "1").type(MediaType.APPLICATION_JSON_TYPE)
                 .entity(Problem.of(503, "temporarily unable to store the request; retry")).build();
     }

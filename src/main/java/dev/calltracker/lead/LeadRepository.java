@@ -2,7 +2,7 @@ package dev.calltracker.lead;
 
 import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import dev.calltracker.db.Database;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -19,11 +19,11 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class LeadRepository {
 
-    private final Pool pool;
+    private final Database database;
     final String findPhone = SqlFile.load("find-lead-phone.sql");
 
-    public LeadRepository(Pool pool) {
-        this.pool = pool;
+    public LeadRepository(Database database) {
+        this.database = database;
     }
 
     /** The lead's phone ("" when it has none); empty when the lead does not exist. */
@@ -35,7 +35,7 @@ public class LeadRepository {
     /** The lead's timeline, newest first, at most {@code limit} entries; empty when the lead does not exist. */
     public Uni<Optional<List<LeadActivity>>> activities(UUID leadId, int limit) {
         // One query: no row when the lead does not exist, one row with a null activity id when it has none.
-        return pool.preparedQuery("""
+        return database.query("""
                         SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
                                a.recording_url, a.answered_by, c.call_sid, c.to_number
                           FROM leads l
@@ -43,8 +43,7 @@ public class LeadRepository {
                                               ORDER BY started_at DESC, id LIMIT $2) a ON true
                           LEFT JOIN call_recordings c ON c.id = a.call_id
                          WHERE l.id = $1
-                         ORDER BY a.started_at DESC, a.id""")
-                .execute(Tuple.of(leadId, limit))
+                         ORDER BY a.started_at DESC, a.id""", Tuple.of(leadId, limit))
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty()
                         : Optional.of(StreamSupport.stream(rows.spliterator(), false)
                                 .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList()));
@@ -52,7 +51,7 @@ public class LeadRepository {
 
     /** Whether the lead exists. */
     public Uni<Boolean> exists(UUID leadId) {
-        return pool.preparedQuery("SELECT 1 FROM leads WHERE id = $1").execute(Tuple.of(leadId))
+        return database.query("SELECT 1 FROM leads WHERE id = $1", Tuple.of(leadId))
                 .map(rows -> rows.rowCount() > 0);
     }
 
@@ -62,15 +61,14 @@ public class LeadRepository {
      * activity is not seen again, its activity is).
      */
     public Uni<List<NumberedActivity>> activitiesChangedAfter(UUID leadId, long afterSeq, int limit) {
-        return pool.preparedQuery("""
+        return database.query("""
                         SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
                                a.recording_url, a.answered_by, a.lead_seq, a.updated_at, c.call_sid, c.to_number
                           FROM lead_activities a
                           LEFT JOIN call_recordings c ON c.id = a.call_id
                          WHERE a.lead_id = $1 AND a.lead_seq > $2
                          ORDER BY a.lead_seq
-                         LIMIT $3""")
-                .execute(Tuple.of(leadId, afterSeq, limit))
+                         LIMIT $3""", Tuple.of(leadId, afterSeq, limit))
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false)
                         .map(r -> new NumberedActivity(r.getLong("lead_seq"), r.getOffsetDateTime("updated_at"), activity(r)))
                         .toList());

@@ -1,17 +1,18 @@
 package dev.calltracker.live;
 
+import dev.calltracker.db.DatabaseConfig;
+import dev.calltracker.db.DatabasePoolCreator;
+import dev.calltracker.db.ListeningConnection;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -23,9 +24,9 @@ import org.jboss.logging.Logger;
 /**
  * This replica's one listening connection: {@code LISTEN lead_activity}, where every replica's writes announce
  * a lead's activity change when they commit (payload {@code <lead id>/<change number>}, see save-transition.sql).
- * It wakes up the streams of that lead on this replica. When the connection is lost, {@link PgSubscriber}
- * reconnects with a doubling wait; once it listens again every stream is woken up, because changes committed
- * meanwhile were announced to nobody: the streams read them from the database.
+ * It wakes up the streams of that lead on this replica. The connection is pinged and replaced when it stops
+ * answering ({@link ListeningConnection}); once it listens again every stream is woken up, because changes
+ * committed meanwhile were announced to nobody: the streams read them from the database.
  */
 @ApplicationScoped
 public class ActivityChangeListener {
@@ -37,35 +38,29 @@ public class ActivityChangeListener {
     private static final Logger LOG = Logger.getLogger(ActivityChangeListener.class);
 
     private final Map<UUID, Set<MultiEmitter<? super Long>>> streamsByLead = new ConcurrentHashMap<>();
-    private final PgSubscriber subscriber;
+    private final ListeningConnection listener;
 
-    public ActivityChangeListener(Vertx vertx, LiveStreamConfig config, MeterRegistry registry,
+    public ActivityChangeListener(Vertx vertx, LiveStreamConfig config, DatabaseConfig database, MeterRegistry registry,
                                   @ConfigProperty(name = "quarkus.datasource.reactive.url") String reactiveUrl,
                                   @ConfigProperty(name = "quarkus.datasource.username") Optional<String> user,
                                   @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         PgConnectOptions options = PgConnectOptions.fromUri(firstUrl(reactiveUrl));
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
-        long firstDelay = Math.max(1, config.reconnectDelay().toMillis());
-        long maxDelay = config.reconnectMaxDelay().toMillis();
-        subscriber = PgSubscriber.subscriber(vertx, options)
-                .reconnectPolicy(attempt -> Math.min(maxDelay, firstDelay << Math.min(attempt, 20)));
-        subscriber.channel(CHANNEL)
-                .handler(this::announced)
-                .subscribeHandler(this::listening);
-        registry.gauge("calltracker.live.listener.connected", subscriber, s -> s.actualConnection() == null ? 0 : 1);
+        listener = new ListeningConnection(vertx, DatabasePoolCreator.forService(options, database),
+                new ListeningConnection.Settings(CHANNEL, config.listenerPing(), database.connectTimeout(),
+                        config.reconnectDelay(), config.reconnectMaxDelay()),
+                registry, this::announced, this::listening);
+        registry.gauge("calltracker.live.listener.connected", listener, l -> l.listening() ? 1 : 0);
     }
 
     /** Listens before the service is ready, so the first callbacks' changes are announced to it. */
     void start(@Observes StartupEvent startup) {
-        subscriber.connect()
-                .onFailure().invoke(failure -> LOG.warnf("Live streams: cannot listen yet (%s), retrying", failure.toString()))
-                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
-                .subscribe().with(ignored -> LOG.debug("Live streams: listening"), failure -> { });
+        listener.start();
     }
 
     void stop(@Observes ShutdownEvent shutdown) {
-        subscriber.closeAndForget();
+        listener.stop();
     }
 
     /**

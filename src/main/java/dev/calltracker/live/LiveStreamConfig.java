@@ -20,6 +20,13 @@ public interface LiveStreamConfig {
     @WithDefault("256")
     int buffer();
 
+    /**
+     * The listening connection is pinged this often; a ping unanswered within {@code db.connect-timeout} replaces
+     * the connection (a half-open socket would otherwise look like a quiet channel for ever).
+     */
+    @WithDefault("5s")
+    Duration listenerPing();
+
     /** The wait before the first attempt to reconnect the listening connection; it doubles with each failed attempt. */
     @WithDefault("100ms")
     Duration reconnectDelay();

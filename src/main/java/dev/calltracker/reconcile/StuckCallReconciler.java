@@ -11,7 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
+import dev.calltracker.db.Database;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -51,7 +51,7 @@ public class StuckCallReconciler {
      */
     static final int CALLS_PER_TWILIO_SLOT = 2;
 
-    private final Pool pool;
+    private final Database database;
     private final StuckCallRepository stuckCalls;
     private final CallEventRecorder recorder;
     private final TwilioCallsGateway twilio;
@@ -65,11 +65,11 @@ public class StuckCallReconciler {
     private final AtomicLong stuckGauge = new AtomicLong();
     private final AtomicLong backlogGauge = new AtomicLong();
 
-    public StuckCallReconciler(Pool pool, StuckCallRepository stuckCalls, CallEventRecorder recorder,
+    public StuckCallReconciler(Database database, StuckCallRepository stuckCalls, CallEventRecorder recorder,
                                TwilioCallsGateway twilio, TwilioConcurrencyLimit twilioLimit, ReconcileConfig config,
                                MeterRegistry registry, Clock clock, CallingConfig calling) {
         this.machineDetection = CallingConfig.detects(calling);
-        this.pool = pool;
+        this.database = database;
         this.stuckCalls = stuckCalls;
         this.recorder = recorder;
         this.twilio = twilio;
@@ -159,7 +159,7 @@ public class StuckCallReconciler {
                             entries.size(), twilioLimit.requests() - requestsBefore,
                             twilioLimit.rateLimitedAnswers() - rateLimitedBefore, backlogGauge.get(), List.copyOf(entries));
                 })
-                .call(report -> pool.withConnection(db -> stuckCalls.saveRun(db, report)))
+                .call(report -> database.withConnection(db -> stuckCalls.saveRun(db, report)))
                 .invoke(this::log)
                 .onTermination().invoke(() -> running.set(false));
     }
@@ -192,7 +192,7 @@ public class StuckCallReconciler {
     /** Claims one batch, decides its calls concurrently, releases them with the time each is due again. */
     private Uni<List<ReconcileReport.Entry>> batch(String runId, int batchSize, OffsetDateTime runStartedAt, Claim claim) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        return pool.withTransaction(tx -> claim.claim(tx, batchSize, now, runStartedAt))
+        return database.inTransaction(tx -> claim.claim(tx, batchSize, now, runStartedAt))
                 .flatMap(claimed -> Multi.createFrom().iterable(claimed)
                         // More calls than Twilio requests in flight: while some calls write their decision, the
                         // others keep every Twilio slot busy (TwilioConcurrencyLimit holds the rest back).
@@ -203,7 +203,7 @@ public class StuckCallReconciler {
                     OffsetDateTime checkedAt = OffsetDateTime.now(clock);
                     List<Recheck> rechecks = decided.stream().map(d -> Recheck.after(d.getKey(), d.getValue(), checkedAt,
                             config.recheckAfter(), config.recheckMax())).toList();
-                    return pool.withConnection(db -> stuckCalls.release(db, rechecks, replica, checkedAt));
+                    return database.withConnection(db -> stuckCalls.release(db, rechecks, replica, checkedAt));
                 })
                 .call(this::refreshGauges)
                 .map(decided -> decided.stream().map(Map.Entry::getValue).toList());
@@ -276,7 +276,7 @@ public class StuckCallReconciler {
 
     private Uni<Void> refreshGauges() {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        return pool.withConnection(db -> stuckCalls.backlog(db, now.minus(config.staleAfter()),
+        return database.withConnection(db -> stuckCalls.backlog(db, now.minus(config.staleAfter()),
                         now.minus(config.parentEndedGrace()), now.minus(config.alertAfter())))
                 .invoke(backlog -> {
                     backlogGauge.set(backlog.candidates());

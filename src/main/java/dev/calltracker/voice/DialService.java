@@ -4,10 +4,9 @@ import dev.calltracker.call.CallChange;
 import dev.calltracker.call.CallRepository;
 import dev.calltracker.call.CallRepository.DialedCall;
 import dev.calltracker.config.CallingConfig;
-import dev.calltracker.db.PipelinedTransaction;
+import dev.calltracker.db.Database;
 import dev.calltracker.lead.LeadRepository;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
@@ -37,15 +36,15 @@ public class DialService {
     }
 
     private final DestinationPolicy destinations;
-    private final Pool pool;
+    private final Database database;
     private final LeadRepository leads;
     private final CallRepository calls;
     private final boolean machineDetection;
 
-    public DialService(DestinationPolicy destinations, Pool pool, LeadRepository leads, CallRepository calls,
+    public DialService(DestinationPolicy destinations, Database database, LeadRepository leads, CallRepository calls,
                        CallingConfig calling) {
         this.destinations = destinations;
-        this.pool = pool;
+        this.database = database;
         this.leads = leads;
         this.calls = calls;
         this.machineDetection = CallingConfig.detects(calling);
@@ -58,7 +57,7 @@ public class DialService {
         }
         // Two round trips: BEGIN, the lead check and the record go together (a refused dial rolls the record
         // back: refusals are rare, a round trip on every accepted call is not), then COMMIT.
-        return PipelinedTransaction.run(pool, tx -> {
+        return database.transaction(tx -> {
             Uni<Optional<DialedCall>> record = calls.recordDialedCall(tx.client(), request.callSid(), request.leadId(),
                     request.to(), request.caller(), request.receivedAt(), request.params());
             return tx.begin(leadRefusal(tx.client(), request), record).flatMap(checked -> {

@@ -92,7 +92,7 @@ class MachineDetectionTest {
         BrowserCall c = BrowserCall.to(sql.insertLead("new", LEAD_PHONE), LEAD_PHONE, COMPLETED);
         String twiml = twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200).extract().asString();
         assertThat(twiml).contains("machineDetection=\"DetectMessageEnd\"", "machineDetectionTimeout=\"20\"",
-                "amdStatusCallback=\"" + twilio.publicBaseUrl() + TwilioFake.AMD_PATH + "#rc=3",
+                "amdStatusCallback=\"" + twilio.publicBaseUrl() + TwilioFake.AMD_PATH + TwilioFake.CALLBACK_FRAGMENT.replace("&", "&amp;"),
                 "amdStatusCallbackMethod=\"POST\"");
     }
 

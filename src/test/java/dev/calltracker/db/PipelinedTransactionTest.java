@@ -60,7 +60,7 @@ class PipelinedTransactionTest {
 
     @Test
     void commitsTheFirstAndTheLastStatementTogether() {
-        String result = PipelinedTransaction.run(oneConnection, tx -> tx.begin(insert(tx.client(), 1))
+        String result = inATransaction(tx -> tx.begin(insert(tx.client(), 1))
                         .flatMap(first -> tx.commitWith(insert(tx.client(), 2)))
                         .replaceWith("done"))
                 .await().atMost(TIMEOUT);
@@ -72,7 +72,7 @@ class PipelinedTransactionTest {
 
     @Test
     void statementsSentTogetherRunInTheirOrder() {
-        Tuple2<Integer, Long> results = PipelinedTransaction.run(oneConnection, tx -> tx.begin(
+        Tuple2<Integer, Long> results = inATransaction(tx -> tx.begin(
                         insert(tx.client(), 7),
                         tx.client().query("SELECT count(*) FROM pipelined_test WHERE id = 7").execute()
                                 .map(rows -> rows.iterator().next().getLong(0)))
@@ -85,7 +85,7 @@ class PipelinedTransactionTest {
 
     @Test
     void aFailingLastStatementKeepsNothingAndReportsItsOwnError() {
-        Uni<Integer> duplicateKey = PipelinedTransaction.run(oneConnection, tx -> tx.begin(insert(tx.client(), 1))
+        Uni<Integer> duplicateKey = inATransaction(tx -> tx.begin(insert(tx.client(), 1))
                 .flatMap(first -> tx.commitWith(insert(tx.client(), 1))));
 
         assertThatThrownBy(() -> duplicateKey.await().atMost(TIMEOUT))
@@ -97,7 +97,7 @@ class PipelinedTransactionTest {
 
     @Test
     void aFailureBetweenTheStatementsRollsBack() {
-        Uni<Integer> failing = PipelinedTransaction.run(oneConnection, tx -> tx.begin(insert(tx.client(), 1))
+        Uni<Integer> failing = inATransaction(tx -> tx.begin(insert(tx.client(), 1))
                 .flatMap(first -> Uni.createFrom().<Integer>failure(new IllegalArgumentException("rule refused"))));
 
         assertThatThrownBy(() -> failing.await().atMost(TIMEOUT)).hasMessage("rule refused");
@@ -107,7 +107,7 @@ class PipelinedTransactionTest {
 
     @Test
     void aFailingFirstStatementRollsBack() {
-        Uni<Integer> failing = PipelinedTransaction.run(oneConnection, tx -> tx.begin(
+        Uni<Integer> failing = inATransaction(tx -> tx.begin(
                 tx.client().query("INSERT INTO pipelined_test (id) VALUES (1), (1)").execute()
                         .map(rows -> rows.rowCount())));
 
@@ -118,7 +118,7 @@ class PipelinedTransactionTest {
 
     @Test
     void anExplicitRollbackKeepsNothing() {
-        String result = PipelinedTransaction.run(oneConnection, tx -> tx.begin(insert(tx.client(), 1))
+        String result = inATransaction(tx -> tx.begin(insert(tx.client(), 1))
                         .flatMap(first -> tx.rollback().replaceWith("refused")))
                 .await().atMost(TIMEOUT);
 
@@ -129,12 +129,16 @@ class PipelinedTransactionTest {
 
     @Test
     void workThatDoesNotEndItsTransactionFailsAndKeepsNothing() {
-        Uni<Integer> forgetful = PipelinedTransaction.run(oneConnection, tx -> tx.begin(insert(tx.client(), 1)));
+        Uni<Integer> forgetful = inATransaction(tx -> tx.begin(insert(tx.client(), 1)));
 
         assertThatThrownBy(() -> forgetful.await().atMost(TIMEOUT)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("without committing");
         assertThat(committedIds()).isZero();
         assertTheConnectionIsOutsideATransaction();
+    }
+
+    private <T> Uni<T> inATransaction(java.util.function.Function<PipelinedTransaction, Uni<T>> work) {
+        return oneConnection.withConnection(connection -> PipelinedTransaction.run(connection, work));
     }
 
     private static Uni<Integer> insert(SqlClient db, int id) {

@@ -43,7 +43,7 @@ class CallTrackerIT {
         // The artifact was started with the test port, and knows itself by it.
         twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200)
                 .body(containsString("<Number statusCallback=\"" + twilio.publicBaseUrl()
-                        + "/api/calling/webhook#rc=3&amp;rp=ct,rt,5xx\""));
+                        + "/api/calling/webhook" + TwilioFake.CALLBACK_FRAGMENT.replace("&", "&amp;") + "\""));
 
         twilio.playTheDial(c);
         twilio.post(TwilioFake.RECORDING_PATH, c.recording()).then().statusCode(204);

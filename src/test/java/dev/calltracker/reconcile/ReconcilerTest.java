@@ -69,6 +69,8 @@ class ReconcilerTest {
     @Inject
     Pool pool;
     @Inject
+    dev.calltracker.db.Database database;
+    @Inject
     StuckCallReconciler reconciler;
     @Inject
     CircuitBreakerMaintenance circuitBreakers;
@@ -393,7 +395,7 @@ class ReconcilerTest {
                   FROM unnest($1::text[]) AS c""", (Object) children.toArray(String[]::new));
         sql.rows("SELECT call_sid FROM call_recordings WHERE dialed_call_sid = ANY($1) ORDER BY dialed_call_sid",
                 (Object) children.toArray(String[]::new)).forEach(r -> parents.add(r.getString(0)));
-        StuckCallReconciler otherReplica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, twilioLimit, config,
+        StuckCallReconciler otherReplica = new StuckCallReconciler(database, stuckCalls, recorder, gateway, twilioLimit, config,
                 registry, java.time.Clock.systemUTC(), calling);
 
         Set<String> mine = Set.copyOf(parents);
@@ -450,7 +452,7 @@ class ReconcilerTest {
                 return java.time.Instant.now().plus(Duration.ofMinutes(reads.incrementAndGet()));
             }
         };
-        StuckCallReconciler replica = new StuckCallReconciler(pool, stuckCalls, recorder, gateway, twilioLimit, config,
+        StuckCallReconciler replica = new StuckCallReconciler(database, stuckCalls, recorder, gateway, twilioLimit, config,
                 registry, hasty, calling);
 
         ReconcileReport first = replica.run("test", 1).await().atMost(AWAIT);

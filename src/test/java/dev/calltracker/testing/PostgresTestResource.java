@@ -30,12 +30,19 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
      * subject works on whole tables (the reconciler claims every stuck call it finds).
      */
     public static final String OWN_DATABASE = "own-database";
+    /**
+     * Init arg: {@code "true"} puts a {@link StallingProxy} between the service's reactive connections and the
+     * database ({@link #proxy()}); the tests' own connections and Flyway's reach the database directly.
+     */
+    public static final String THROUGH_STALLING_PROXY = "through-stalling-proxy";
 
     /** The resource whose database the running service uses. */
     private static volatile PostgresTestResource running;
 
     private String fixture;
     private boolean ownDatabase;
+    private boolean throughProxy;
+    private StallingProxy proxy;
     private volatile EmbeddedPostgres embedded;
     private Path dataDir;
     private int embeddedPort;
@@ -48,6 +55,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public void init(Map<String, String> initArgs) {
         fixture = initArgs.get(FIXTURE);
         ownDatabase = Boolean.parseBoolean(initArgs.get(OWN_DATABASE));
+        throughProxy = Boolean.parseBoolean(initArgs.get(THROUGH_STALLING_PROXY));
     }
 
     @Override
@@ -80,9 +88,15 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
             }
         }
         running = this;
+        String serviceReactiveUrl = reactiveUrl;
+        if (throughProxy) {
+            java.net.URI direct = java.net.URI.create(reactiveUrl.replaceFirst("^vertx-reactive:", ""));
+            proxy = StallingProxy.to(direct.getHost(), direct.getPort());
+            serviceReactiveUrl = reactiveUrl.replace(":" + direct.getPort() + "/", ":" + proxy.port() + "/");
+        }
         return Map.of(
                 "quarkus.datasource.jdbc.url", jdbcUrl,
-                "quarkus.datasource.reactive.url", reactiveUrl,
+                "quarkus.datasource.reactive.url", serviceReactiveUrl,
                 "quarkus.datasource.username", user,
                 "quarkus.datasource.password", password);
     }
@@ -97,6 +111,16 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     }
 
     /** The same database for the Vert.x client ({@code postgresql://...}). */
+    /** The proxy between the service and its database (init arg {@link #THROUGH_STALLING_PROXY}). */
+    public static StallingProxy proxy() {
+        StallingProxy proxy = current().proxy;
+        if (proxy == null) {
+            throw new IllegalStateException("the service does not reach its database through a stalling proxy");
+        }
+        return proxy;
+    }
+
+    /** The database for the tests' own connections (never through the proxy). */
     public static String reactiveUrl() {
         return current().reactiveUrl.replaceFirst("^vertx-reactive:", "");
     }
@@ -164,6 +188,9 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     public void stop() {
         if (running == this) {
             running = null;
+        }
+        if (proxy != null) {
+            proxy.close();
         }
         // An outage test may have restarted the server: the field holds the instance running now.
         if (embedded != null) {

@@ -51,11 +51,23 @@ public final class TestSql {
         return new TestSql(TestSql::poolOfTheServiceUnderTest);
     }
 
+    /**
+     * The database of the service under test through a pool of the test's own, for a test that makes the service's
+     * connections fail (and still needs to read what was stored).
+     */
+    public static TestSql ownConnections() {
+        return new TestSql(TestSql::ownPool);
+    }
+
     private static Pool poolOfTheServiceUnderTest() {
         ArcContainer container = Arc.container();
         if (container != null && container.isRunning()) {
             return container.instance(Pool.class).get();
         }
+        return ownPool();
+    }
+
+    private static Pool ownPool() {
         return OWN_POOLS.computeIfAbsent(PostgresTestResource.reactiveUrl(), url -> {
             PgConnectOptions options = PgConnectOptions.fromUri(url)
                     .setUser(PostgresTestResource.user()).setPassword(PostgresTestResource.password());

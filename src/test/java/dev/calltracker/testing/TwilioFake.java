@@ -47,7 +47,7 @@ public final class TwilioFake {
     /** Ends in {@code =}, as a Base64 secret might: the configuration splits each pair at its first {@code =}. */
     public static final String PREVIOUS_SHARED_KEY_SECRET = "test-shared-key-previous-not-a-secret==";
     /** {@code calling.callback-url-fragment}'s default, which the TwiML appends to every callback URL. */
-    public static final String CALLBACK_FRAGMENT = "#rc=3&rp=ct,rt,5xx";
+    public static final String CALLBACK_FRAGMENT = "#ct=2000&rt=7000&tt=15000&rc=3&rp=ct,rt,5xx";
     public static final String SETTINGS_HEADER = "X-Twilio-Webhooks-Signature-Settings";
     public static final String ACCOUNT_SID = "AC" + "0".repeat(32);
     public static final String VOICE_PATH = "/api/webhooks/twilio/voice-client";
@@ -175,6 +175,15 @@ public final class TwilioFake {
 
     /** POSTs a signed form with the JDK's client (cheap to use from many threads); returns the status, -1 without one. */
     public int send(String path, Map<String, String> params) {
+        HttpResponse<Void> response = exchange(path, params, Duration.ofSeconds(30));
+        return response == null ? -1 : response.statusCode();
+    }
+
+    /**
+     * POSTs a signed form as Twilio does, giving up after {@code readTimeout} (Twilio's {@code rt}); the answer, or
+     * null when none came in time (or the connection failed).
+     */
+    public HttpResponse<Void> exchange(String path, Map<String, String> params, Duration readTimeout) {
         String body = params.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                         + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
@@ -182,18 +191,18 @@ public final class TwilioFake {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(publicBaseUrl + path))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .header("X-Twilio-Signature", sign(path, params))
-                .timeout(Duration.ofSeconds(30))
+                .timeout(readTimeout)
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (settingsHeader != null) {
             request.header(SETTINGS_HEADER, settingsHeader);
         }
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.discarding());
         } catch (IOException e) {
-            return -1;
+            return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return -1;
+            return null;
         }
     }
 

@@ -23,7 +23,7 @@ import org.w3c.dom.Element;
 @QuarkusTest
 class VoiceWebhookTest {
 
-    static final String FRAGMENT = "#rc=3&rp=ct,rt,5xx";
+    static final String FRAGMENT = "#ct=2000&rt=7000&tt=15000&rc=3&rp=ct,rt,5xx";
 
     final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
