@@ -181,6 +181,32 @@ class ReconcileBacklogTest {
         assertThat(twilioLimit.inFlight()).isZero();
     }
 
+    @Test
+    void aSlowTwilioHoldsNoDatabaseConnectionAndStartsNoSecondRun() {
+        List<String> parents = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String child = newSid("CA");
+            parents.add(sql.insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(20 + i)));
+            // Twilio answers after 30 s: every request times out (5 s from its sending) and is retried.
+            twilioApi.stubFor(get(urlPathEqualTo(CALLS + "/" + child + ".json")).willReturn(okJson(
+                    twilioCall(child, null, "failed", 0, now().minusMinutes(20), now().minusMinutes(19))).withFixedDelay(30_000)));
+        }
+        var slowRun = reconciler.run("test").subscribeAsCompletionStage();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> twilioLimit.inFlight() > 0);
+
+        assertThat(sql.count("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND state LIKE 'idle in transaction%'")).as("no transaction open while Twilio is asked").isZero();
+        assertThat(reconciler.run("test").await().atMost(Duration.ofSeconds(5)).skipped())
+                .as("a second run while the slow one goes on does nothing").isTrue();
+        assertThat(sql.count("SELECT count(*) FROM call_recordings")).as("the pool serves others meanwhile").isPositive();
+
+        ReconcileReport report = slowRun.toCompletableFuture().orTimeout(2, java.util.concurrent.TimeUnit.MINUTES).join();
+        assertThat(report.skipped()).isFalse();
+        assertThat(parents).as("Twilio never answered in time: left as they were, nothing guessed")
+                .allSatisfy(p -> assertThat(sql.call(p).getString("status")).isEqualTo("ringing"));
+        assertThat(twilioLimit.inFlight()).isZero();
+    }
+
     /** The most requests the fake Twilio was serving at one moment (received, answer not yet sent). */
     static int mostAtOnce(List<ServeEvent> served) {
         record Edge(long at, int delta) {
