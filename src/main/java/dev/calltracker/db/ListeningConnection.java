@@ -174,7 +174,9 @@ public final class ListeningConnection {
         if (stopped) {
             return;
         }
-        LOG.warnf("Cannot listen on %s yet (%s); retrying", settings.channel(), failure.toString());
+        // Once per outage, not once per attempt.
+        LOG.logf(failedAttempts == 0 ? Logger.Level.WARN : Logger.Level.DEBUG, "Cannot listen on %s yet (%s); retrying",
+                settings.channel(), failure.toString());
         retryLater();
     }
 

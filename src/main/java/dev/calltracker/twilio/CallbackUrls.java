@@ -43,7 +43,7 @@ public final class CallbackUrls {
         return publicBaseUrl + AMD_PATH + fragment;
     }
 
-    /** The connection-override fragment ({@code #rc=3&rp=ct,rt,5xx}), or empty. */
+    /** The connection-override fragment (e.g. {@code #ct=2000&rt=7000&tt=15000&rc=3&rp=ct,rt,5xx}), or empty. */
     public String fragment() {
         return fragment;
     }

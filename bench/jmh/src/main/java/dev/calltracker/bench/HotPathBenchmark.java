@@ -173,7 +173,7 @@ public class HotPathBenchmark {
 
         @Override
         public String callbackUrlFragment() {
-            return "#rc=3&rp=ct,rt,5xx";
+            return "#ct=2000&rt=7000&tt=15000&rc=3&rp=ct,rt,5xx";
         }
     }
 }
