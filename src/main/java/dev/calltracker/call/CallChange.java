@@ -1,7 +1,5 @@
 package dev.calltracker.call;
 
-import dev.calltracker.lead.ContactRule;
-import dev.calltracker.lead.LeadContact;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;

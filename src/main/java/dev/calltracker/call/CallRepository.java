@@ -1,7 +1,6 @@
 package dev.calltracker.call;
 
 import dev.calltracker.db.SqlFile;
-import dev.calltracker.lead.LeadContact;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Pool;

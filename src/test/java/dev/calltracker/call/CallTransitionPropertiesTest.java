@@ -11,7 +11,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import dev.calltracker.lead.ContactRule;
 import org.junit.jupiter.api.Test;
 
 /**

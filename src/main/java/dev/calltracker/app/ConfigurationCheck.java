@@ -1,5 +1,7 @@
-package dev.calltracker.config;
+package dev.calltracker.app;
 
+import dev.calltracker.config.CallingConfig;
+import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
 import dev.calltracker.twilio.TwilioFormats;
 import io.quarkus.runtime.Startup;

@@ -1,4 +1,4 @@
-package dev.calltracker.live;
+package dev.calltracker.lead;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

@@ -1,8 +1,5 @@
-package dev.calltracker.lead;
+package dev.calltracker.call;
 
-import dev.calltracker.call.AnsweredBy;
-import dev.calltracker.call.CallState;
-import dev.calltracker.call.CallStatus;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;

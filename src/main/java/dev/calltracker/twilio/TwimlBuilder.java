@@ -1,7 +1,6 @@
-package dev.calltracker.voice;
+package dev.calltracker.twilio;
 
 import dev.calltracker.config.CallingConfig;
-import dev.calltracker.twilio.CallbackUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.StringWriter;
 import javax.xml.stream.XMLOutputFactory;
@@ -40,7 +39,7 @@ public class TwimlBuilder {
         this.hangup = write(w -> w.writeEmptyElement("Hangup"));
     }
 
-    /** Dials {@code to} (already checked by {@link DestinationPolicy}) with every callback this service needs. */
+    /** Dials {@code to} (already checked by the destination policy) with every callback this service needs. */
     public String dial(String to) {
         return write(w -> {
             w.writeStartElement("Dial");
