@@ -1,6 +1,5 @@
 package dev.calltracker.call;
 
-import dev.calltracker.config.CallingConfig;
 import dev.calltracker.db.PipelinedTransaction;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.tuples.Tuple2;
@@ -35,12 +34,12 @@ public class CallEventRecorder {
 
     private final Pool pool;
     private final CallRepository calls;
-    private final boolean machineDetection;
+    private final ContactRule contactRule;
 
-    public CallEventRecorder(Pool pool, CallRepository calls, CallingConfig calling) {
-        this.machineDetection = CallingConfig.detects(calling);
+    public CallEventRecorder(Pool pool, CallRepository calls, ContactRule contactRule) {
         this.pool = pool;
         this.calls = calls;
+        this.contactRule = contactRule;
     }
 
     /**
@@ -81,14 +80,14 @@ public class CallEventRecorder {
      */
     private <T> Uni<T> begin(PipelinedTransaction tx, CallEvent event, Uni<T> firstStatement) {
         String dialedSid = event.kind() == CallEventKind.AMD ? event.legSid() : event.observation().dialedSid();
-        if (dialedSid == null || (!machineDetection && event.kind() != CallEventKind.AMD)) {
+        if (dialedSid == null || (!contactRule.machineDetection() && event.kind() != CallEventKind.AMD)) {
             return tx.begin(firstStatement);
         }
         return tx.begin(calls.lockDialedLeg(tx.client(), dialedSid), firstStatement).map(Tuple2::getItem2);
     }
 
     private Uni<Outcome> apply(PipelinedTransaction tx, CallRow locked, CallObservation observation) {
-        Optional<CallChange> change = CallChange.of(locked, observation, machineDetection);
+        Optional<CallChange> change = CallChange.of(locked, observation, contactRule);
         if (change.isEmpty()) {
             return tx.commit().replaceWith(Outcome.UNCHANGED);
         }
@@ -106,7 +105,7 @@ public class CallEventRecorder {
             if (locked.isEmpty() || !CallChange.sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
                 return tx.commit().replaceWith(Outcome.SUPERSEDED);
             }
-            Optional<CallChange> change = CallChange.of(locked.get(), finding.observation(), machineDetection);
+            Optional<CallChange> change = CallChange.of(locked.get(), finding.observation(), contactRule);
             if (change.isEmpty()) {
                 return tx.commit().replaceWith(Outcome.UNCHANGED);
             }

@@ -127,7 +127,7 @@ class CallTransitionPropertiesTest {
     }
 
     static boolean contacted(CallState state, boolean machineDetection) {
-        return ContactRule.leadContact(LEAD, null, state, machineDetection).isPresent();
+        return new ContactRule(machineDetection).leadContact(LEAD, null, state).isPresent();
     }
 
     @Test
