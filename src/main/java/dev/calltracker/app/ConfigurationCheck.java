@@ -90,7 +90,7 @@ public class ConfigurationCheck {
         if (keySid.isPresent() && !TwilioFormats.isSid(keySid.get(), TwilioFormats.API_KEY_SID_PREFIX)) {
             problems.add("TWILIO_API_KEY_SID must be SK followed by 32 hex digits (the API key's sid, not its secret)");
         }
-        // Either half alone used to fail silently: every request of the reconciler answered 401.
+        // Either half alone fails silently at run time: every request of the reconciler would be answered 401.
         if (keySid.isPresent() && keySecret.isEmpty()) {
             problems.add("TWILIO_API_KEY_SID is set without TWILIO_API_KEY_SECRET: set both, or neither to use the auth token");
         }

@@ -98,7 +98,7 @@ public class CallEventRecorder {
     /**
      * Applies a reconciler finding under the call's row lock, unless an event arrived since it was claimed ({@code lastEventAtWhenClaimed}): the reconciler asked Twilio without holding the lock.
      */
-    public Uni<Outcome> record(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
+    public Uni<Outcome> recordFinding(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
         return PipelinedTransaction.run(pool, tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
             // A terminal call is only claimed for its missing answering-machine detection result; the transition
             // rule keeps every terminal status, so the finding can add only what the call did not know.

@@ -12,8 +12,8 @@ import javax.xml.stream.XMLStreamWriter;
  * attacker-controlled and comes out escaped.
  *
  * <p>The dialed leg's status callbacks are configured on {@code <Number>}, where Twilio reads them.
- * {@code <Dial>} has no {@code statusCallback} attribute (Twilio ignores it with warning 12200); putting
- * it there was the original system's bug.
+ * {@code <Dial>} has no {@code statusCallback} attribute: Twilio ignores it there with warning 12200, and the
+ * dialed leg would report nothing.
  */
 @ApplicationScoped
 public class TwimlBuilder {

@@ -55,7 +55,7 @@ class CallTransitionPropertiesTest {
 
     /** The call's state after each event (the initial state first), asserting that none moves backwards. */
     static List<CallState> statesAfter(List<CallObservation> events) {
-        List<CallState> states = new ArrayList<>(List.of(CallState.initiated()));
+        List<CallState> states = new ArrayList<>(List.of(initiated()));
         for (CallObservation o : events) {
             CallState state = states.get(states.size() - 1);
             CallState next = CallTransition.apply(state, o);
@@ -124,6 +124,10 @@ class CallTransitionPropertiesTest {
             events.add(CallObservation.from(random.nextBoolean() ? Source.CALLBACK : Source.TWILIO_API).answeredBy(who).build());
         }
         return events;
+    }
+
+    static CallState initiated() {
+        return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null, null);
     }
 
     static boolean contacted(CallState state, boolean machineDetection) {
