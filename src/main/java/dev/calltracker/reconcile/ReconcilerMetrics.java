@@ -1,6 +1,7 @@
 package dev.calltracker.reconcile;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * decisions counter. The gauges are set after each batch, so a scrape never queries the database.
  */
 @ApplicationScoped
+@Startup // its gauges exist from the start, before any run (with the schedule off, maybe none)
 public class ReconcilerMetrics {
 
     private final MeterRegistry registry;
