@@ -1,7 +1,5 @@
 package dev.calltracker.call;
 
-import dev.calltracker.lead.ContactRule;
-import dev.calltracker.lead.LeadContact;
 import java.time.OffsetDateTime;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,13 +14,13 @@ public record CallChange(CallRow call, CallState next, Optional<LeadContact> lea
      * The change an observation makes, or empty when the call already knew everything it says. An AMD result
      * stored for the call's dialed leg before the call knew that leg comes with it.
      */
-    public static Optional<CallChange> of(CallRow call, CallObservation observation, boolean machineDetection) {
+    public static Optional<CallChange> of(CallRow call, CallObservation observation, ContactRule contactRule) {
         CallState next = CallTransition.apply(call.state(), observation.withAnsweredBy(call.waitingAnsweredBy()));
         if (next.equals(call.state())) {
             return Optional.empty();
         }
         return Optional.of(new CallChange(call, next,
-                ContactRule.leadContact(call.leadId(), call.state(), next, machineDetection)));
+                contactRule.leadContact(call.leadId(), call.state(), next)));
     }
 
     /**
@@ -48,8 +46,8 @@ public record CallChange(CallRow call, CallState next, Optional<LeadContact> lea
      * The change of linking a lead to a call that may already have reached it (its callbacks came before the
      * voice webhook that names the lead): empty when there is nothing to write on the lead.
      */
-    public static Optional<CallChange> leadLinked(CallRow call, boolean machineDetection) {
-        return ContactRule.leadContact(call.leadId(), null, call.state(), machineDetection)
+    public static Optional<CallChange> leadLinked(CallRow call, ContactRule contactRule) {
+        return contactRule.leadContact(call.leadId(), null, call.state())
                 .map(contact -> new CallChange(call, call.state(), Optional.of(contact)));
     }
 }

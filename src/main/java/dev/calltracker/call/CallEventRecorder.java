@@ -1,6 +1,5 @@
 package dev.calltracker.call;
 
-import dev.calltracker.config.CallingConfig;
 import dev.calltracker.db.Database;
 import dev.calltracker.db.PipelinedTransaction;
 import io.smallrye.mutiny.Uni;
@@ -35,12 +34,12 @@ public class CallEventRecorder {
 
     private final Database database;
     private final CallRepository calls;
-    private final boolean machineDetection;
+    private final ContactRule contactRule;
 
-    public CallEventRecorder(Database database, CallRepository calls, CallingConfig calling) {
-        this.machineDetection = CallingConfig.detects(calling);
+    public CallEventRecorder(Database database, CallRepository calls, ContactRule contactRule) {
         this.database = database;
         this.calls = calls;
+        this.contactRule = contactRule;
     }
 
     /**
@@ -81,14 +80,14 @@ public class CallEventRecorder {
      */
     private <T> Uni<T> begin(PipelinedTransaction tx, CallEvent event, Uni<T> firstStatement) {
         String dialedSid = event.kind() == CallEventKind.AMD ? event.legSid() : event.observation().dialedSid();
-        if (dialedSid == null || (!machineDetection && event.kind() != CallEventKind.AMD)) {
+        if (dialedSid == null || (!contactRule.machineDetection() && event.kind() != CallEventKind.AMD)) {
             return tx.begin(firstStatement);
         }
         return tx.begin(calls.lockDialedLeg(tx.client(), dialedSid), firstStatement).map(Tuple2::getItem2);
     }
 
     private Uni<Outcome> apply(PipelinedTransaction tx, CallRow locked, CallObservation observation) {
-        Optional<CallChange> change = CallChange.of(locked, observation, machineDetection);
+        Optional<CallChange> change = CallChange.of(locked, observation, contactRule);
         if (change.isEmpty()) {
             return tx.commit().replaceWith(Outcome.UNCHANGED);
         }
@@ -99,14 +98,14 @@ public class CallEventRecorder {
     /**
      * Applies a reconciler finding under the call's row lock, unless an event arrived since it was claimed ({@code lastEventAtWhenClaimed}): the reconciler asked Twilio without holding the lock.
      */
-    public Uni<Outcome> record(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
+    public Uni<Outcome> recordFinding(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
         return database.transaction(tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
             // A terminal call is only claimed for its missing answering-machine detection result; the transition
             // rule keeps every terminal status, so the finding can add only what the call did not know.
             if (locked.isEmpty() || !CallChange.sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {
                 return tx.commit().replaceWith(Outcome.SUPERSEDED);
             }
-            Optional<CallChange> change = CallChange.of(locked.get(), finding.observation(), machineDetection);
+            Optional<CallChange> change = CallChange.of(locked.get(), finding.observation(), contactRule);
             if (change.isEmpty()) {
                 return tx.commit().replaceWith(Outcome.UNCHANGED);
             }

@@ -1,10 +1,8 @@
 package dev.calltracker.call;
 
 import dev.calltracker.db.SqlFile;
-import dev.calltracker.lead.LeadContact;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
-import dev.calltracker.db.Database;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -12,30 +10,25 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
 import java.util.Collections;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.stream.StreamSupport;
 
 /**
- * Data access for calls, their events and the lead side effects of a change. Every write takes the
- * connection to run on, so the caller owns the transaction; reads for the API use the pool. The hot path's statements are in
- * {@code src/main/resources/sql/} (the benchmark runs the same files).
+ * The writes of calls, their events and the lead side effects of a change, and the locks they take. Every
+ * statement takes the connection to run on, so the caller owns the transaction. The statements are in
+ * {@code src/main/resources/sql/} (the benchmark runs the hot path's). The API's reads are {@link CallViewRepository}.
  */
 @ApplicationScoped
 public class CallRepository {
 
-    private final Database database;
     final String appendEventAndLockCall = SqlFile.load("append-event-and-lock-call.sql");
     final String saveTransition = SqlFile.load("save-transition.sql");
     final String recordDialedCall = SqlFile.load("record-dialed-call.sql");
     final String appendAmdResultAndLockCall = SqlFile.load("append-amd-result-and-lock-call.sql");
-
-    public CallRepository(Database database) {
-        this.database = database;
-    }
+    private final String lockDialedLeg = SqlFile.load("lock-dialed-leg.sql");
+    private final String lockCall = SqlFile.load("lock-call.sql");
 
     /** What recording the voice webhook found: the call, and whether this request created it. */
     public record DialedCall(CallRow row, boolean created) {
@@ -68,8 +61,7 @@ public class CallRepository {
      * next statement's snapshot is taken after the other transaction committed.
      */
     public Uni<Void> lockDialedLeg(SqlClient db, String dialedSid) {
-        return db.preparedQuery("SELECT pg_advisory_xact_lock(hashtextextended('dialed-leg:' || $1, 0))")
-                .execute(Tuple.of(dialedSid)).replaceWithVoid();
+        return db.preparedQuery(lockDialedLeg).execute(Tuple.of(dialedSid)).replaceWithVoid();
     }
 
     /** What storing an AMD result found: the call of its dialed leg, locked, or none while no call knows that leg. */
@@ -133,57 +125,14 @@ public class CallRepository {
      * leg; empty when it does not exist.
      */
     public Uni<Optional<CallRow>> lockCall(SqlClient db, UUID id) {
-        return db.preparedQuery("SELECT " + CallRow.COLUMNS + ", (SELECT e.status FROM call_events e "
-                        + "WHERE e.dedupe_key = 'amd:' || c.dialed_call_sid) AS amd_answered_by "
-                        + "FROM call_recordings c WHERE c.id = $1 FOR UPDATE OF c")
-                .execute(Tuple.of(id)).map(first(CallRow::from));
-    }
-
-    /** One call by its parent sid (or its dialed sid), with its events; empty when unknown. */
-    public Uni<Optional<CallView>> findCall(String sid) {
-        return database.withConnection(db -> findCall(db, sid).flatMap(found -> found.isEmpty()
-                ? Uni.createFrom().item(found)
-                : findEvents(db, found.get()).map(events -> Optional.of(found.get().withEvents(events)))));
-    }
-
-    private Uni<Optional<CallView>> findCall(SqlClient db, String sid) {
-        return db.preparedQuery("SELECT " + CallRow.COLUMNS + ", caller, updated_at FROM call_recordings "
-                        + "WHERE call_sid = $1 OR dialed_call_sid = $1 LIMIT 1")
-                .execute(Tuple.of(sid)).map(first(CallRepository::view));
-    }
-
-    /** The call's events, with an AMD result stored under its dialed leg before the call knew that leg. */
-    private Uni<List<CallView.Event>> findEvents(SqlClient db, CallView call) {
-        String dialedSid = call.dialedCallSid() != null ? call.dialedCallSid() : call.callSid();
-        return db.preparedQuery("SELECT id, leg_sid, kind, status, sequence_number, twilio_timestamp, received_at, "
-                        + "source, params FROM call_events WHERE call_sid = $1 OR (call_sid = $2 AND kind = 'amd') "
-                        + "ORDER BY id")
-                .execute(Tuple.of(call.callSid(), dialedSid))
-                .map(rows -> StreamSupport.stream(rows.spliterator(), false).map(CallRepository::event).toList());
-    }
-
-    private static CallView view(Row r) {
-        return new CallView(r.getUUID("id"), r.getString("call_sid"), r.getString("dialed_call_sid"),
-                r.getUUID("lead_id"), r.getString("to_number"), r.getString("caller"), r.getString("status"),
-                r.getString("answered_by"), r.getString("resolution"), r.getInteger("duration_seconds"), r.getOffsetDateTime("created_at"),
-                r.getOffsetDateTime("answered_at"), r.getOffsetDateTime("ended_at"),
-                Boolean.TRUE.equals(r.getBoolean("ended_at_estimated")), r.getOffsetDateTime("parent_ended_at"),
-                r.getString("recording_sid"), r.getString("recording_url"), r.getInteger("recording_duration_seconds"),
-                r.getOffsetDateTime("last_event_at"), r.getOffsetDateTime("updated_at"), List.of());
-    }
-
-    private static CallView.Event event(Row r) {
-        JsonObject params = (JsonObject) r.getValue("params");
-        return new CallView.Event(r.getLong("id"), r.getString("kind"), r.getString("leg_sid"), r.getString("status"),
-                r.getInteger("sequence_number"), r.getOffsetDateTime("twilio_timestamp"),
-                r.getOffsetDateTime("received_at"), r.getString("source"), params == null ? Map.of() : params.getMap());
+        return db.preparedQuery(lockCall).execute(Tuple.of(id)).map(first(CallRow::from));
     }
 
     private static JsonObject json(Map<String, String> params) {
         return new JsonObject(Collections.<String, Object>unmodifiableMap(params));
     }
 
-    private static <T> Function<RowSet<Row>, Optional<T>> first(Function<Row, T> mapping) {
+    static <T> Function<RowSet<Row>, Optional<T>> first(Function<Row, T> mapping) {
         return rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(mapping.apply(rows.iterator().next()));
     }
 }

@@ -24,9 +24,9 @@ import jakarta.ws.rs.core.SecurityContext;
 @NoStore
 public class CallResource {
 
-    private final CallRepository calls;
+    private final CallViewRepository calls;
 
-    public CallResource(CallRepository calls) {
+    public CallResource(CallViewRepository calls) {
         this.calls = calls;
     }
 

@@ -13,10 +13,6 @@ import java.util.UUID;
 public record CallRow(UUID id, String callSid, UUID leadId, OffsetDateTime createdAt, OffsetDateTime lastEventAt,
                       CallState state, AnsweredBy waitingAnsweredBy) {
 
-    static final String COLUMNS = "id, call_sid, lead_id, created_at, last_event_at, status, dialed_call_sid, to_number, answered_at, "
-            + "ended_at, ended_at_estimated, duration_seconds, recording_sid, recording_url, "
-            + "recording_duration_seconds, parent_ended_at, resolution, answered_by";
-
     static CallRow from(Row r) {
         String status = r.getString("status");
         CallState state = new CallState(

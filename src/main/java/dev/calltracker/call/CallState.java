@@ -25,8 +25,4 @@ public record CallState(
         OffsetDateTime parentEndedAt,
         Source resolution,
         AnsweredBy answeredBy) {
-
-    public static CallState initiated() {
-        return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null, null);
-    }
 }

@@ -3,7 +3,7 @@ package dev.calltracker.call;
 import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestMetrics.Result;
-import dev.calltracker.voice.TwimlBuilder;
+import dev.calltracker.twilio.TwimlBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -46,7 +46,7 @@ public interface CallingConfig {
 
     /**
      * Answering-machine detection on {@code <Number machineDetection>}: {@code off}, {@code Enable} or
-     * {@code DetectMessageEnd}. When on, only a person answering contacts a lead ({@code lead/ContactRule}).
+     * {@code DetectMessageEnd}. When on, only a person answering contacts a lead ({@code call/ContactRule}).
      */
     @WithDefault(MACHINE_DETECTION_OFF)
     String machineDetection();

@@ -1,7 +1,7 @@
 package dev.calltracker.diagnostics;
 
 import dev.calltracker.call.CallStatus;
-import dev.calltracker.lead.ContactRule;
+import dev.calltracker.call.ContactRule;
 import dev.calltracker.reconcile.StuckCallRepository;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;

@@ -1,8 +1,6 @@
 package dev.calltracker.http;
 
 import dev.calltracker.db.DatabaseUnavailable;
-import dev.calltracker.twilio.TwilioRequestMetrics;
-import dev.calltracker.twilio.TwilioRequestRejected;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -15,7 +13,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns errors into short JSON bodies that say what was wrong; counts refused Twilio requests by endpoint. */
+/** Turns errors into short JSON bodies that say what was wrong. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -27,17 +25,13 @@ public class ProblemMappers {
 
     private static final java.util.Set<String> RETRYABLE_STATES = java.util.Set.of("55P03", "25P03", "40001", "40P01");
 
-    private final TwilioRequestMetrics twilioRequests;
-
-    public ProblemMappers(TwilioRequestMetrics twilioRequests) {
-        this.twilioRequests = twilioRequests;
-    }
-
     @ServerExceptionMapper
     public Response rejected(RequestRejected e) {
-        if (e instanceof TwilioRequestRejected twilio) {
-            twilioRequests.rejected(twilio);
-        }
+        return answer(e);
+    }
+
+    /** The answer to a request the client can fix: its status, and what was wrong. */
+    public static Response answer(RequestRejected e) {
         return json(new Problem(e.status(), e.getMessage(), e.field()));
     }
 

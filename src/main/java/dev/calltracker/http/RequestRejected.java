@@ -16,10 +16,6 @@ public class RequestRejected extends RuntimeException {
         return new RequestRejected(400, message, field);
     }
 
-    public static RequestRejected forbidden(String message) {
-        return new RequestRejected(403, message, null);
-    }
-
     public int status() {
         return status;
     }

@@ -2,8 +2,6 @@ package dev.calltracker.lead;
 
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.http.RequestRejected;
-import dev.calltracker.live.LiveActivityStreams;
-import dev.calltracker.live.StreamItem;
 import dev.calltracker.security.NoStore;
 import dev.calltracker.security.Roles;
 import io.smallrye.common.annotation.Blocking;

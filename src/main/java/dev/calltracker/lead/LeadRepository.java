@@ -1,8 +1,8 @@
 package dev.calltracker.lead;
 
+import dev.calltracker.db.Database;
 import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
-import dev.calltracker.db.Database;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -18,6 +18,10 @@ import java.util.stream.StreamSupport;
  */
 @ApplicationScoped
 public class LeadRepository {
+
+    /** What a timeline entry shows ({@link #activity}): the activity {@code a} and its call {@code c}. */
+    private static final String ACTIVITY_COLUMNS = "a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, "
+            + "a.ended_at, a.recording_url, a.answered_by, c.call_sid, c.to_number";
 
     private final Database database;
     final String findPhone = SqlFile.load("find-lead-phone.sql");
@@ -36,14 +40,13 @@ public class LeadRepository {
     public Uni<Optional<List<LeadActivity>>> activities(UUID leadId, int limit) {
         // One query: no row when the lead does not exist, one row with a null activity id when it has none.
         return database.query("""
-                        SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
-                               a.recording_url, a.answered_by, c.call_sid, c.to_number
+                        SELECT %s
                           FROM leads l
                           LEFT JOIN LATERAL (SELECT * FROM lead_activities WHERE lead_id = l.id
                                               ORDER BY started_at DESC, id LIMIT $2) a ON true
                           LEFT JOIN call_recordings c ON c.id = a.call_id
                          WHERE l.id = $1
-                         ORDER BY a.started_at DESC, a.id""", Tuple.of(leadId, limit))
+                         ORDER BY a.started_at DESC, a.id""".formatted(ACTIVITY_COLUMNS), Tuple.of(leadId, limit))
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty()
                         : Optional.of(StreamSupport.stream(rows.spliterator(), false)
                                 .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList()));
@@ -62,13 +65,12 @@ public class LeadRepository {
      */
     public Uni<List<NumberedActivity>> activitiesChangedAfter(UUID leadId, long afterSeq, int limit) {
         return database.query("""
-                        SELECT a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, a.ended_at,
-                               a.recording_url, a.answered_by, a.lead_seq, a.updated_at, c.call_sid, c.to_number
+                        SELECT %s, a.lead_seq, a.updated_at
                           FROM lead_activities a
                           LEFT JOIN call_recordings c ON c.id = a.call_id
                          WHERE a.lead_id = $1 AND a.lead_seq > $2
                          ORDER BY a.lead_seq
-                         LIMIT $3""", Tuple.of(leadId, afterSeq, limit))
+                         LIMIT $3""".formatted(ACTIVITY_COLUMNS), Tuple.of(leadId, afterSeq, limit))
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false)
                         .map(r -> new NumberedActivity(r.getLong("lead_seq"), r.getOffsetDateTime("updated_at"), activity(r)))
                         .toList());

@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The scheduler fires an {@code every} job as soon as the service has started: that first tick is the
- * start-up run, and there is no other (there used to be two runs at start: a start-up observer and this
- * tick). With {@code reconcile.run-at-startup=false} the first tick is skipped.
+ * start-up run, and the only one (a start-up observer as well would make two runs race at start). With
+ * {@code reconcile.run-at-startup=false} the first tick is skipped.
  */
 @Singleton
 public class FirstTickUnlessRunAtStartup implements Scheduled.SkipPredicate {

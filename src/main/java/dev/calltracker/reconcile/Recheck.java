@@ -2,7 +2,6 @@ package dev.calltracker.reconcile;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -15,21 +14,17 @@ import java.util.UUID;
  */
 public record Recheck(UUID id, OffsetDateTime nextCheckAt, int checks) {
 
-    /** Outcomes where nothing was learnt about the call (Twilio unreachable, refusing, or a failure of ours). */
-    private static final Set<String> NOTHING_LEARNT = Set.of("left-twilio-unavailable", "left-twilio-refused", "left-error");
-
     /**
      * The rule: a call found still open (Twilio says live, or no evidence yet) waits {@code first}, then twice
      * as long each time, at most {@code max}; a call about which nothing was learnt waits {@code first} without
      * growing the back-off; a closed call, or one that had an event meanwhile, needs nothing.
      */
     static Recheck after(StuckCall call, ReconcileReport.Entry entry, OffsetDateTime now, Duration first, Duration max) {
-        boolean stillOpen = entry.outcome().startsWith("left-");
-        if (!stillOpen || entry.outcome().equals("left-changed")) {
+        if (!entry.kind().leavesCallOpen() || entry.kind() == ReconcileOutcome.CHANGED) {
             return new Recheck(call.id(), null, 0);
         }
         int checks = call.checksSinceLastEvent();
-        if (NOTHING_LEARNT.contains(entry.outcome())) {
+        if (entry.kind().learntNothing()) {
             return new Recheck(call.id(), now.plus(first), checks);
         }
         return new Recheck(call.id(), now.plus(backoff(checks, first, max)), checks + 1);

@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.time.Duration;
@@ -21,35 +22,34 @@ public record ReconcileReport(String runId, String trigger, String replica, Offs
 
     public static final String DRAINED = "drained";
     public static final String TIME_LIMIT = "time-limit";
+    public static final String SKIPPED = "skipped";
 
     /**
      * One claimed call.
      *
-     * @param outcome the status it was closed or moved to, or {@code left-*} when it stays open
+     * @param kind    what became of the call
+     * @param outcome its word: the status it was closed with, {@code answered-by}, or {@code left-*} when it stays open
      * @param source  {@code twilio-api}, {@code inferred}, or null when nothing was applied
      * @param applied whether the call changed
      */
     @RegisterForReflection
-    public record Entry(String callSid, String outcome, String source, boolean applied, String detail) {
+    public record Entry(String callSid, @JsonIgnore ReconcileOutcome kind, String outcome, String source, boolean applied,
+                        String detail) {
 
         /** The call was closed (it stays open on every {@code left-*} outcome). */
         public boolean closed() {
-            return applied && !outcome.startsWith("left-");
+            return applied && !kind.leavesCallOpen();
         }
     }
 
     static ReconcileReport skipped(String runId, String trigger, String replica, OffsetDateTime now) {
-        return new ReconcileReport(runId, trigger, replica, now, now, "skipped", 0, 0, 0, 0, 0, List.of());
+        return new ReconcileReport(runId, trigger, replica, now, now, SKIPPED, 0, 0, 0, 0, 0, List.of());
     }
 
-    /** In the admin answer as before: a run already under way on this replica. */
+    /** A run already under way on this replica: a field of its own, so a client need not know the words of stoppedBecause. */
     @JsonProperty
     public boolean skipped() {
-        return "skipped".equals(stoppedBecause);
-    }
-
-    public long appliedCount() {
-        return calls.stream().filter(Entry::applied).count();
+        return SKIPPED.equals(stoppedBecause);
     }
 
     public int closedCount() {

@@ -20,22 +20,73 @@ public final class StuckCallPolicy {
     }
 
     /** A conclusion: apply an observation through the transition rule, or leave the call for a later run. */
-    public record Decision(CallObservation observation, String outcome, String detail, Map<String, Object> evidence) {
+    public record Decision(CallObservation observation, ReconcileOutcome outcome, String detail, Map<String, Object> evidence) {
 
-        static Decision leave(String outcome, String detail) {
+        static Decision leave(ReconcileOutcome outcome, String detail) {
             return new Decision(null, outcome, detail, Map.of());
         }
 
+        static Decision closed(CallObservation observation, String detail, Map<String, Object> evidence) {
+            return new Decision(observation, ReconcileOutcome.CLOSED, detail, evidence);
+        }
+
+        /** Nothing to apply: the call is left as it is. */
         public boolean leavesCall() {
             return observation == null;
         }
+
+        /** The decision's word in the call's events and the run's report: a closed call's status, else the outcome's. */
+        public String word() {
+            return outcome == ReconcileOutcome.CLOSED ? observation.status().value() : outcome.word();
+        }
+    }
+
+    /** What the reconciler asks Twilio about a claimed call, or the decision when there is nothing to ask. */
+    public sealed interface Question {
+    }
+
+    /** Who answered the dialed leg of an ended call; nothing else of the call is revisited. */
+    public record WhoAnswered(String legSid) implements Question {
+    }
+
+    /** The dialed leg the call knows. */
+    public record DialedLeg(String sid) implements Question {
+    }
+
+    /** The dialed legs of the parent call (it does not know its dialed leg), or else the parent itself. */
+    public record ParentAndItsLegs(String parentSid) implements Question {
+    }
+
+    /** Nothing: Twilio cannot be asked, the decision is made at once. */
+    public record NoQuestion(Decision decision) implements Question {
+    }
+
+    /**
+     * The question for a claimed call. An ended call is claimed only for its lost answering-machine detection
+     * result, and only with credentials: only who answered is asked, and never decided from evidence (there is
+     * none about who answered).
+     */
+    public static Question question(StuckCall call, boolean twilioCanBeAsked, OffsetDateTime now, Duration giveUpAfter) {
+        if (call.status().isTerminal()) {
+            String leg = call.dialedSid() != null ? call.dialedSid() : call.callSid();
+            return TwilioFormats.isCallSid(leg) ? new WhoAnswered(leg)
+                    : new NoQuestion(Decision.leave(ReconcileOutcome.AWAITING_AMD_RESULT, "not a Twilio call sid"));
+        }
+        if (!twilioCanBeAsked) {
+            return new NoQuestion(fromEvidence(call, now, giveUpAfter, "no Twilio credentials"));
+        }
+        if (!TwilioFormats.isCallSid(call.callSid())) {
+            // Placeholder sids given to rows of the original system that had none (or a duplicate one).
+            return new NoQuestion(fromEvidence(call, now, giveUpAfter, "not a Twilio call sid, Twilio cannot be asked"));
+        }
+        return call.dialedSid() != null ? new DialedLeg(call.dialedSid()) : new ParentAndItsLegs(call.callSid());
     }
 
     /** Twilio answered for the dialed leg. */
     public static Decision fromDialedLeg(TwilioCall leg, OffsetDateTime now) {
         var status = CallStatus.fromTwilio(leg.status());
         if (status.isEmpty()) {
-            return Decision.leave("left-unknown-status", "Twilio answered status '" + leg.status() + "'");
+            return Decision.leave(ReconcileOutcome.UNKNOWN_STATUS, "Twilio answered status '" + leg.status() + "'");
         }
         Integer duration = seconds(leg.duration());
         OffsetDateTime end = rfc2822(leg.endTime());
@@ -47,13 +98,12 @@ public final class StuckCallPolicy {
             if (status.get() == CallStatus.COMPLETED && end != null && duration != null && duration > 0) {
                 observation.answeredAt(end.minusSeconds(duration));
             }
-            return new Decision(observation.build(), status.get().value(), "Twilio says the dialed leg is " + leg.status(),
-                    twilioEvidence(leg));
+            return Decision.closed(observation.build(), "Twilio says the dialed leg is " + leg.status(), twilioEvidence(leg));
         }
         // Still live: apply what Twilio says (it may move the call forward, e.g. to in-progress) but do not close it.
         OffsetDateTime start = rfc2822(leg.startTime());
         observation.status(status.get(), start != null ? start : now, start == null);
-        return new Decision(observation.build(), "left-live", "Twilio says the dialed leg is still " + leg.status(),
+        return new Decision(observation.build(), ReconcileOutcome.LIVE, "Twilio says the dialed leg is still " + leg.status(),
                 twilioEvidence(leg));
     }
 
@@ -64,24 +114,26 @@ public final class StuckCallPolicy {
     public static Decision answeredByOf(TwilioCall leg) {
         return AnsweredBy.fromTwilio(leg.answeredBy())
                 .map(who -> new Decision(CallObservation.from(Source.TWILIO_API).dialedSid(leg.sid()).answeredBy(who).build(),
-                        "answered-by", "Twilio says the dialed leg was answered by " + leg.answeredBy(), twilioEvidence(leg)))
-                .orElseGet(() -> Decision.leave(AWAITING_AMD_RESULT,
+                        ReconcileOutcome.ANSWERED_BY, "Twilio says the dialed leg was answered by " + leg.answeredBy(), twilioEvidence(leg)))
+                .orElseGet(() -> Decision.leave(ReconcileOutcome.AWAITING_AMD_RESULT,
                         "Twilio's call has no answered_by (" + leg.answeredBy() + ")"));
     }
 
-    /** The outcome of an ended call whose detection result Twilio does not have (yet): asked again later. */
-    static final String AWAITING_AMD_RESULT = "left-awaiting-amd-result";
+    /** Twilio does not know the dialed leg of an ended call: asked again later, within the give-up window. */
+    public static Decision whoAnsweredUnknownLeg() {
+        return Decision.leave(ReconcileOutcome.AWAITING_AMD_RESULT, "Twilio does not know the dialed leg");
+    }
 
     /** Twilio knows the parent leg but lists no dialed leg for it. */
     public static Decision fromParentWithoutDialedLeg(TwilioCall parent, OffsetDateTime now) {
         var status = CallStatus.fromTwilio(parent.status());
         if (status.isEmpty() || !status.get().isTerminal()) {
-            return Decision.leave("left-live", "the parent leg is still " + parent.status() + " and nothing was dialed yet");
+            return Decision.leave(ReconcileOutcome.LIVE, "the parent leg is still " + parent.status() + " and nothing was dialed yet");
         }
         OffsetDateTime end = rfc2822(parent.endTime());
         var observation = CallObservation.from(Source.TWILIO_API)
                 .status(CallStatus.CANCELED, end != null ? end : now, end == null).parentEndedAt(end);
-        return new Decision(observation.build(), CallStatus.CANCELED.value(),
+        return Decision.closed(observation.build(),
                 "the parent leg ended (" + parent.status() + ") and no dialed leg ever existed: the dial never happened",
                 twilioEvidence(parent));
     }
@@ -92,18 +144,18 @@ public final class StuckCallPolicy {
             OffsetDateTime start = call.answeredAt() != null ? call.answeredAt() : call.createdAt();
             OffsetDateTime end = start.plusSeconds(call.durationSeconds());
             var observation = CallObservation.from(Source.INFERRED).status(CallStatus.COMPLETED, end, true);
-            return new Decision(observation.build(), CallStatus.COMPLETED.value(),
+            return Decision.closed(observation.build(),
                     why + "; the call has a duration of " + call.durationSeconds() + " s, so it was connected and has ended",
                     Map.of("durationSeconds", call.durationSeconds()));
         }
         if (call.createdAt().isBefore(now.minus(giveUpAfter))) {
             OffsetDateTime end = call.parentEndedAt() != null ? call.parentEndedAt() : call.staleSince();
             var observation = CallObservation.from(Source.INFERRED).status(CallStatus.UNKNOWN, end, true);
-            return new Decision(observation.build(), CallStatus.UNKNOWN.value(),
+            return Decision.closed(observation.build(),
                     why + "; no evidence of an outcome after " + giveUpAfter.toHours() + " h: closed as unknown",
                     Map.of("createdAt", call.createdAt().toString()));
         }
-        return Decision.leave("left-waiting", why + "; no evidence yet, the call may still be live");
+        return Decision.leave(ReconcileOutcome.WAITING, why + "; no evidence yet, the call may still be live");
     }
 
     private static Map<String, Object> twilioEvidence(TwilioCall c) {

@@ -38,16 +38,23 @@ public class StuckCallRepository {
     static final String DUE_SINCE = "COALESCE(reconcile_next_check_at, last_event_at, created_at)";
 
     /**
-     * A candidate ($1 stale before, $2 parent ended before, $6 now, $7 run start): open, stuck, not claimed by
-     * a live claim, due (never examined, its re-check time reached, or an event since the last examination),
-     * and not examined yet by this run (a run takes each call once, whatever it decided).
+     * The claim rule of both lanes ($6 now, $7 run start): not claimed by a live claim, and not examined yet by
+     * this run (a run takes each call once, whatever it decided).
+     */
+    private static final String CLAIMABLE = """
+            (reconcile_claimed_until IS NULL OR reconcile_claimed_until < $6)
+            AND (reconcile_checked_at IS NULL OR reconcile_checked_at < $7)""";
+
+    /**
+     * A candidate ($1 stale before, $2 parent ended before, $6 now): open, stuck, claimable, and due (never
+     * examined, its re-check time reached, or an event since the last examination).
      */
     private static final String CANDIDATE = """
             %s
-            AND (reconcile_claimed_until IS NULL OR reconcile_claimed_until < $6)
+            AND %s
             AND (%s < $1 OR (parent_ended_at IS NOT NULL AND parent_ended_at < $2))
-            AND (reconcile_next_check_at IS NULL OR reconcile_next_check_at <= $6 OR %s > reconcile_checked_at)
-            AND (reconcile_checked_at IS NULL OR reconcile_checked_at < $7)""".formatted(OPEN, STALE_SINCE, STALE_SINCE);
+            AND (reconcile_next_check_at IS NULL OR reconcile_next_check_at <= $6 OR %s > reconcile_checked_at)"""
+            .formatted(OPEN, CLAIMABLE, STALE_SINCE, STALE_SINCE);
 
     /**
      * Two lanes in one batch. The newer lane ($8 calls) takes the calls that went quiet most recently, so a call
@@ -97,14 +104,13 @@ public class StuckCallRepository {
             WITH awaiting AS (
                 SELECT id FROM call_recordings
                  WHERE created_at > $2 AND status = 'completed' AND answered_by IS NULL AND ended_at < $1
-                   AND (reconcile_claimed_until IS NULL OR reconcile_claimed_until < $6)
+                   AND %s
                    AND (reconcile_next_check_at IS NULL OR reconcile_next_check_at <= $6)
-                   AND (reconcile_checked_at IS NULL OR reconcile_checked_at < $7)
                  ORDER BY created_at LIMIT $3 FOR UPDATE SKIP LOCKED)
             UPDATE call_recordings
                SET reconcile_claimed_until = $4, reconcile_claimed_by = $5
              WHERE id IN (SELECT id FROM awaiting)
-            RETURNING %s""".formatted(StuckCall.COLUMNS);
+            RETURNING %s""".formatted(CLAIMABLE, StuckCall.COLUMNS);
 
     /** Claims up to {@code limit} ended calls still waiting for their answering-machine detection result. */
     public Uni<List<StuckCall>> claimAwaitingAmdResult(SqlClient db, OffsetDateTime endedBefore, OffsetDateTime createdAfter,

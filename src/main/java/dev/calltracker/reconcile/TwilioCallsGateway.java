@@ -128,6 +128,24 @@ public class TwilioCallsGateway {
         registry.counter("calltracker.twilio.api.errors", "status", status).increment();
     }
 
+    /** Why Twilio gave no answer, in words an operator can act on. */
+    public static String describe(Throwable f) {
+        if (f instanceof TwilioApiRefused refused) {
+            return refused.status() == 401
+                    ? "Twilio's API refused the credentials (HTTP 401): check TWILIO_ACCOUNT_SID and "
+                    + "TWILIO_API_KEY_SID/TWILIO_API_KEY_SECRET (or TWILIO_AUTH_TOKEN)"
+                    : "Twilio's API refused the request (HTTP " + refused.status() + ")";
+        }
+        if (f instanceof CircuitBreakerOpenException) {
+            return "Twilio's API keeps failing: circuit breaker open, not asking for now";
+        }
+        if (f instanceof java.util.concurrent.TimeoutException
+                || f instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException) {
+            return "Twilio's API timed out";
+        }
+        return "Twilio's API failed: " + f;
+    }
+
     private String accountSid() {
         return config.accountSid().orElseThrow(() -> new IllegalStateException("TWILIO_ACCOUNT_SID is not set"));
     }

@@ -17,7 +17,7 @@ public class TwilioRequestMetrics {
     /** What became of a Twilio request. */
     public enum Result {
         ACCEPTED("accepted"),
-        /** A re-delivery of a request already stored: answered as before, nothing written. */
+        /** A re-delivery of a request already stored: answered as the first delivery was, nothing written. */
         DUPLICATE("duplicate"),
         /** A dial the destination policy or the lead refused (answered with TwiML that says so). */
         REFUSED("refused"),

@@ -5,7 +5,7 @@ import dev.calltracker.http.RequestRejected;
 /**
  * A Twilio request refused before anything was written: 403 for a signature that does not verify (or another
  * account's), 400 for a signed request that is not what Twilio sends. Counted by endpoint where it becomes
- * an answer ({@code ProblemMappers}).
+ * an answer ({@link TwilioRequestRejectedMapper}).
  */
 public final class TwilioRequestRejected extends RequestRejected {
 

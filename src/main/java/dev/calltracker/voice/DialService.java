@@ -3,7 +3,7 @@ package dev.calltracker.voice;
 import dev.calltracker.call.CallChange;
 import dev.calltracker.call.CallRepository;
 import dev.calltracker.call.CallRepository.DialedCall;
-import dev.calltracker.config.CallingConfig;
+import dev.calltracker.call.ContactRule;
 import dev.calltracker.db.Database;
 import dev.calltracker.lead.LeadRepository;
 import io.smallrye.mutiny.Uni;
@@ -39,15 +39,15 @@ public class DialService {
     private final Database database;
     private final LeadRepository leads;
     private final CallRepository calls;
-    private final boolean machineDetection;
+    private final ContactRule contactRule;
 
     public DialService(DestinationPolicy destinations, Database database, LeadRepository leads, CallRepository calls,
-                       CallingConfig calling) {
+                       ContactRule contactRule) {
         this.destinations = destinations;
         this.database = database;
         this.leads = leads;
         this.calls = calls;
-        this.machineDetection = CallingConfig.detects(calling);
+        this.contactRule = contactRule;
     }
 
     public Uni<Outcome> dial(DialRequest request) {
@@ -69,7 +69,7 @@ public class DialService {
                 // Twilio dials only after this answer, so the call's callbacks normally come later. If they came
                 // first anyway, the lead linked now may have been reached already.
                 Optional<CallChange> contact = recorded.filter(call -> !call.created())
-                        .flatMap(call -> CallChange.leadLinked(call.row(), machineDetection));
+                        .flatMap(call -> CallChange.leadLinked(call.row(), contactRule));
                 Uni<Void> end = contact.isPresent() ? tx.commitWith(calls.save(tx.client(), contact.get())) : tx.commit();
                 Outcome.Result result = recorded.isPresent() ? Outcome.Result.DIALED : Outcome.Result.ALREADY_RECORDED;
                 return end.replaceWith(new Outcome(result, request.to(), null));

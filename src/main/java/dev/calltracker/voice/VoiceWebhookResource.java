@@ -3,6 +3,7 @@ package dev.calltracker.voice;
 import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestMetrics.Result;
+import dev.calltracker.twilio.TwimlBuilder;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

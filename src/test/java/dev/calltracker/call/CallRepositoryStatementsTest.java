@@ -16,7 +16,7 @@ class CallRepositoryStatementsTest {
     @Test
     void hotPathStatementsFitThePreparedStatementCache() {
         int limit = SqlConnectOptions.DEFAULT_PREPARED_STATEMENT_CACHE_SQL_LIMIT;
-        CallRepository calls = new CallRepository(null);
+        CallRepository calls = new CallRepository();
         assertThat(calls.appendEventAndLockCall).hasSizeLessThan(limit);
         assertThat(calls.saveTransition).hasSizeLessThan(limit);
         assertThat(calls.recordDialedCall).hasSizeLessThan(limit);

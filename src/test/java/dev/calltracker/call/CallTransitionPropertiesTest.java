@@ -11,7 +11,6 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
-import dev.calltracker.lead.ContactRule;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,7 +55,7 @@ class CallTransitionPropertiesTest {
 
     /** The call's state after each event (the initial state first), asserting that none moves backwards. */
     static List<CallState> statesAfter(List<CallObservation> events) {
-        List<CallState> states = new ArrayList<>(List.of(CallState.initiated()));
+        List<CallState> states = new ArrayList<>(List.of(initiated()));
         for (CallObservation o : events) {
             CallState state = states.get(states.size() - 1);
             CallState next = CallTransition.apply(state, o);
@@ -127,8 +126,12 @@ class CallTransitionPropertiesTest {
         return events;
     }
 
+    static CallState initiated() {
+        return new CallState(CallStatus.INITIATED, null, null, null, null, false, null, null, null, null, null, null, null);
+    }
+
     static boolean contacted(CallState state, boolean machineDetection) {
-        return ContactRule.leadContact(LEAD, null, state, machineDetection).isPresent();
+        return new ContactRule(machineDetection).leadContact(LEAD, null, state).isPresent();
     }
 
     @Test

@@ -60,6 +60,8 @@ class ReconcileBacklogTest {
     @Inject
     StuckCallReconciler reconciler;
     @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+    @Inject
     TwilioConcurrencyLimit twilioLimit;
     @Inject
     ReconcileConfig config;
@@ -325,7 +327,7 @@ class ReconcileBacklogTest {
         assertThat(report.batches()).isGreaterThanOrEqualTo(calls / BATCH);
         assertThat(report.stoppedBecause()).isEqualTo("drained");
         assertThat(report.backlogAfter()).isZero();
-        assertThat(reconciler.backlog()).isZero();
+        assertThat(registry.get("calltracker.reconciler.backlog").gauge().value()).isZero();
         assertThat(sql.count("SELECT count(*) FROM call_recordings WHERE call_sid LIKE 'CA%' AND status = 'completed' "
                 + "AND resolution = 'inferred' AND duration_seconds = 30 AND created_at < now() - interval '7 hours'"))
                 .isEqualTo(calls / 2);

@@ -13,17 +13,12 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
-import dev.calltracker.call.CallEventRecorder;
-import dev.calltracker.call.CallRepository;
-import dev.calltracker.config.CallingConfig;
 import dev.calltracker.testing.DatabaseOfItsOwn;
 import dev.calltracker.testing.InjectWireMock;
 import dev.calltracker.testing.TestSql;
-import dev.calltracker.testing.TwilioApiTestResource;
 import dev.calltracker.testing.TwilioFake;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,27 +64,25 @@ class ReconcilerTest {
     @Inject
     Pool pool;
     @Inject
-    dev.calltracker.db.Database database;
-    @Inject
     StuckCallReconciler reconciler;
     @Inject
     CircuitBreakerMaintenance circuitBreakers;
     @Inject
     StuckCallRepository stuckCalls;
     @Inject
-    CallRepository calls;
-    @Inject
-    CallEventRecorder recorder;
-    @Inject
     TwilioCallsGateway gateway;
+    @Inject
+    ReconcileBatch batches;
+    @Inject
+    ReconcileRunLog runLog;
+    @Inject
+    ReconcilerMetrics metrics;
     @Inject
     ReconcileConfig config;
     @Inject
     TwilioConcurrencyLimit twilioLimit;
     @Inject
     MeterRegistry registry;
-    @Inject
-    CallingConfig calling;
 
     @InjectWireMock
     WireMockServer twilioApi;
@@ -119,6 +112,21 @@ class ReconcilerTest {
 
     void stubCall(String sid, String json) {
         twilioApi.stubFor(get(urlPathEqualTo(CALLS + "/" + sid + ".json")).willReturn(okJson(json)));
+    }
+
+    /**
+     * Another replica, or this one with another clock or batch size: CDI has one reconciler per process, the
+     * rest of the reconciler (its batches, run log, metrics) is the application's.
+     */
+    StuckCallReconciler replica(Replica replica, ReconcileConfig settings, java.time.Clock clock) {
+        return new StuckCallReconciler(batches, runLog, metrics, twilioLimit, settings, clock, replica);
+    }
+
+    /** The reconciler's settings with another batch size. */
+    ReconcileConfig withBatchSize(int batchSize) {
+        return (ReconcileConfig) java.lang.reflect.Proxy.newProxyInstance(ReconcileConfig.class.getClassLoader(),
+                new Class<?>[] {ReconcileConfig.class}, (proxy, method, args) -> method.getName().equals("batchSize")
+                        ? batchSize : method.invoke(config, args));
     }
 
     ReconcileReport runReconciler() {
@@ -395,8 +403,7 @@ class ReconcilerTest {
                   FROM unnest($1::text[]) AS c""", (Object) children.toArray(String[]::new));
         sql.rows("SELECT call_sid FROM call_recordings WHERE dialed_call_sid = ANY($1) ORDER BY dialed_call_sid",
                 (Object) children.toArray(String[]::new)).forEach(r -> parents.add(r.getString(0)));
-        StuckCallReconciler otherReplica = new StuckCallReconciler(database, stuckCalls, recorder, gateway, twilioLimit, config,
-                registry, java.time.Clock.systemUTC(), calling);
+        StuckCallReconciler otherReplica = replica(new Replica("replica-b"), config, java.time.Clock.systemUTC());
 
         Set<String> mine = Set.copyOf(parents);
         CompletableFuture<Integer> a = CompletableFuture.supplyAsync(() -> drain(reconciler, mine));
@@ -452,11 +459,10 @@ class ReconcilerTest {
                 return java.time.Instant.now().plus(Duration.ofMinutes(reads.incrementAndGet()));
             }
         };
-        StuckCallReconciler replica = new StuckCallReconciler(database, stuckCalls, recorder, gateway, twilioLimit, config,
-                registry, hasty, calling);
+        StuckCallReconciler replica = replica(new Replica("hasty"), withBatchSize(1), hasty);
 
-        ReconcileReport first = replica.run("test", 1).await().atMost(AWAIT);
-        ReconcileReport second = replica.run("test", 1).await().atMost(AWAIT);
+        ReconcileReport first = replica.run("test").await().atMost(AWAIT);
+        ReconcileReport second = replica.run("test").await().atMost(AWAIT);
 
         assertThat(first.stoppedBecause()).isEqualTo(ReconcileReport.TIME_LIMIT);
         assertThat(first.batches()).isEqualTo(1);
@@ -490,7 +496,7 @@ class ReconcilerTest {
     private static int drain(StuckCallReconciler replica, Set<String> mine) {
         int decided = 0;
         for (int run = 0; run < 1000; run++) {
-            ReconcileReport report = replica.run("race", 50).await().atMost(AWAIT);
+            ReconcileReport report = replica.run("race").await().atMost(AWAIT);
             if (report.skipped()) {
                 continue;
             }
@@ -504,60 +510,11 @@ class ReconcilerTest {
     }
 
     @Test
-    void adminAndDiagnosticsNeedTheBearerToken() {
-        given().post("/api/admin/reconcile").then().statusCode(401);
-        given().header("Authorization", "Bearer wrong").get("/api/diagnostics/stuck-calls").then().statusCode(401);
-        given().header("Authorization", "Basic " + TwilioApiTestResource.ADMIN_TOKEN).get("/api/diagnostics/stuck-calls")
-                .then().statusCode(401);
-        given().header("Authorization", "Bearer " + TwilioApiTestResource.ADMIN_TOKEN).get("/api/diagnostics/stuck-calls")
-                .then().statusCode(200);
-    }
-
-    @Test
-    void diagnosticsAnswerTheOperatorsQuestions() {
-        UUID lead = sql.insertLead("new", "+15551230000");
-        String stuck = sql.insertStaleCall(newSid("CA"), lead, "in-progress", 120, Duration.ofMinutes(40));
-        // A connected call whose lead is still new: the old trigger's failure mode.
-        sql.execute("INSERT INTO call_recordings (call_sid, lead_id, status, duration_seconds, created_at) "
-                + "VALUES ($1, $2, 'completed', 60, now() - interval '1 hour')", newSid("CA"), lead);
-        String auth = "Bearer " + TwilioApiTestResource.ADMIN_TOKEN;
-
-        given().header("Authorization", auth).get("/api/diagnostics/stuck-calls?olderThan=30m").then().statusCode(200)
-                .body("callSid", hasItem(stuck));
-        given().header("Authorization", auth).get("/api/diagnostics/stuck-calls?olderThan=2h").then().statusCode(200)
-                .body("callSid", org.hamcrest.Matchers.not(hasItem(stuck)));
-        given().header("Authorization", auth).get("/api/diagnostics/calls-with-duration-not-ended").then().statusCode(200)
-                .body("callSid", hasItem(stuck));
-        given().header("Authorization", auth).get("/api/diagnostics/uncontacted-leads").then().statusCode(200)
-                .body("id", hasItem(lead.toString()));
-        given().header("Authorization", auth).get("/api/diagnostics/calls-by-status?since=24h").then().statusCode(200)
-                .body("'in-progress'", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
-
-        given().header("Authorization", auth).post("/api/admin/reconcile").then().statusCode(200)
-                .body("trigger", equalTo("admin")).body("calls.callSid", hasItem(stuck));
-        given().header("Authorization", auth).get("/api/diagnostics/reconciliations?limit=10").then().statusCode(200)
-                .body("decisions.callSid", hasItem(stuck))
-                .body("decisions.find { it.callSid == '%s' }.decision".formatted(stuck), equalTo("completed"))
-                .body("runs.find { it.trigger == 'admin' }.stoppedBecause", equalTo("drained"))
-                .body("runs.find { it.trigger == 'admin' }.claimed", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
-                .body("runs.find { it.trigger == 'admin' }.closed", org.hamcrest.Matchers.greaterThanOrEqualTo(1))
-                .body("runs.find { it.trigger == 'admin' }.durationMs", org.hamcrest.Matchers.greaterThanOrEqualTo(0))
-                .body("runs.find { it.trigger == 'admin' }.twilioRequests", org.hamcrest.Matchers.greaterThanOrEqualTo(1));
-
-        given().header("Authorization", auth).get("/api/diagnostics/stuck-calls?olderThan=yesterday").then().statusCode(400)
-                .body("field", equalTo("olderThan"));
-        given().header("Authorization", auth).get("/api/diagnostics/reconciliations?limit=0").then().statusCode(400)
-                .body("field", equalTo("limit"));
-        given().header("Authorization", auth).get("/api/diagnostics/calls-by-status?since=%27;drop").then().statusCode(400)
-                .body("field", equalTo("since"));
-    }
-
-    @Test
     void theStuckCallsGaugeIsPublished() {
         sql.insertStaleCall(newSid("CA"), null, "ringing", null, Duration.ofMinutes(20));
         twilioApi.stubFor(get(urlPathMatching(CALLS + "/.*")).willReturn(aResponse().withStatus(503)));
         runReconciler();
-        assertThat(reconciler.stuckCalls()).isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("calltracker.calls.stuck").gauge().value()).isGreaterThanOrEqualTo(1);
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("calltracker_calls_stuck"))
                 .body(org.hamcrest.Matchers.containsString("calltracker_reconciler_decisions_total"))

@@ -5,7 +5,7 @@ import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.twilio.FormBody;
 import dev.calltracker.twilio.TwilioSignature;
 import dev.calltracker.twilio.TwilioSignatureVerifier;
-import dev.calltracker.voice.TwimlBuilder;
+import dev.calltracker.twilio.TwimlBuilder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

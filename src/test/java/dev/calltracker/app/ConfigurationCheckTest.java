@@ -1,9 +1,11 @@
-package dev.calltracker.config;
+package dev.calltracker.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.calltracker.config.CallingConfig;
+import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;

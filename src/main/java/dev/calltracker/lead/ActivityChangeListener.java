@@ -1,4 +1,4 @@
-package dev.calltracker.live;
+package dev.calltracker.lead;
 
 import dev.calltracker.db.DatabaseConfig;
 import dev.calltracker.db.DatabasePoolCreator;

@@ -1,6 +1,5 @@
-package dev.calltracker.live;
+package dev.calltracker.lead;
 
-import dev.calltracker.lead.NumberedActivity;
 
 /** What a live stream sends: an activity as its latest change left it, or a heartbeat (no change). */
 public record StreamItem(NumberedActivity change) {

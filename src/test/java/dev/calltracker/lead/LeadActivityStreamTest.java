@@ -1,4 +1,4 @@
-package dev.calltracker.live;
+package dev.calltracker.lead;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,7 @@
-package dev.calltracker.config;
+package dev.calltracker.app;
 
+import dev.calltracker.config.CallingConfig;
+import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
 import dev.calltracker.twilio.TwilioFormats;
 import io.quarkus.runtime.Startup;
@@ -88,7 +90,7 @@ public class ConfigurationCheck {
         if (keySid.isPresent() && !TwilioFormats.isSid(keySid.get(), TwilioFormats.API_KEY_SID_PREFIX)) {
             problems.add("TWILIO_API_KEY_SID must be SK followed by 32 hex digits (the API key's sid, not its secret)");
         }
-        // Either half alone used to fail silently: every request of the reconciler answered 401.
+        // Either half alone fails silently at run time: every request of the reconciler would be answered 401.
         if (keySid.isPresent() && keySecret.isEmpty()) {
             problems.add("TWILIO_API_KEY_SID is set without TWILIO_API_KEY_SECRET: set both, or neither to use the auth token");
         }

@@ -1,4 +1,4 @@
-package dev.calltracker.live;
+package dev.calltracker.lead;
 
 import static dev.calltracker.testing.ReadApi.asCrmUser;
 import static org.assertj.core.api.Assertions.assertThat;

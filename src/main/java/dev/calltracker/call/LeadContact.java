@@ -1,4 +1,4 @@
-package dev.calltracker.lead;
+package dev.calltracker.call;
 
 import java.time.OffsetDateTime;
 

@@ -1,8 +1,6 @@
-package dev.calltracker.live;
+package dev.calltracker.lead;
 
 import dev.calltracker.http.RequestRejected;
-import dev.calltracker.lead.LeadRepository;
-import dev.calltracker.lead.NumberedActivity;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -1,7 +1,6 @@
-package dev.calltracker.voice;
+package dev.calltracker.twilio;
 
 import dev.calltracker.config.CallingConfig;
-import dev.calltracker.twilio.CallbackUrls;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.StringWriter;
 import javax.xml.stream.XMLOutputFactory;
@@ -13,8 +12,8 @@ import javax.xml.stream.XMLStreamWriter;
  * attacker-controlled and comes out escaped.
  *
  * <p>The dialed leg's status callbacks are configured on {@code <Number>}, where Twilio reads them.
- * {@code <Dial>} has no {@code statusCallback} attribute (Twilio ignores it with warning 12200); putting
- * it there was the original system's bug.
+ * {@code <Dial>} has no {@code statusCallback} attribute: Twilio ignores it there with warning 12200, and the
+ * dialed leg would report nothing.
  */
 @ApplicationScoped
 public class TwimlBuilder {
@@ -40,7 +39,7 @@ public class TwimlBuilder {
         this.hangup = write(w -> w.writeEmptyElement("Hangup"));
     }
 
-    /** Dials {@code to} (already checked by {@link DestinationPolicy}) with every callback this service needs. */
+    /** Dials {@code to} (already checked by the destination policy) with every callback this service needs. */
     public String dial(String to) {
         return write(w -> {
             w.writeStartElement("Dial");

@@ -1,4 +1,4 @@
-package dev.calltracker.live;
+package dev.calltracker.lead;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

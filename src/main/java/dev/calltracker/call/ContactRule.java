@@ -1,8 +1,8 @@
-package dev.calltracker.lead;
+package dev.calltracker.call;
 
-import dev.calltracker.call.AnsweredBy;
-import dev.calltracker.call.CallState;
-import dev.calltracker.call.CallStatus;
+import dev.calltracker.config.CallingConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 import java.util.UUID;
@@ -17,9 +17,24 @@ import java.util.UUID;
  * contacts nobody, so an answer that arrives before its result never contacts the lead only to be undone;
  * a call whose result never arrives contacts nobody.
  */
-public final class ContactRule {
+@ApplicationScoped
+public class ContactRule {
 
-    private ContactRule() {
+    private final boolean machineDetection;
+
+    @Inject
+    public ContactRule(CallingConfig calling) {
+        this(CallingConfig.detects(calling));
+    }
+
+    /** @param machineDetection whether calls are dialed with answering-machine detection */
+    ContactRule(boolean machineDetection) {
+        this.machineDetection = machineDetection;
+    }
+
+    /** Whether calls are dialed with answering-machine detection, so that only a person answering contacts a lead. */
+    public boolean machineDetection() {
+        return machineDetection;
     }
 
     /** The statuses of a call that reached its lead (answered, or ended after audio was connected). */
@@ -37,13 +52,11 @@ public final class ContactRule {
      * The lead write a change of a call requires, the one place that decides it: present when the call has a
      * lead and its contact time changed.
      *
-     * @param before           the call before the change, or null when the lead was only now linked to the call
-     * @param machineDetection whether calls are dialed with answering-machine detection
+     * @param before the call before the change, or null when the lead was only now linked to the call
      */
-    public static Optional<LeadContact> leadContact(UUID leadId, CallState before, CallState after,
-                                                    boolean machineDetection) {
-        OffsetDateTime was = before == null ? null : contactTime(before, machineDetection);
-        OffsetDateTime now = contactTime(after, machineDetection);
+    public Optional<LeadContact> leadContact(UUID leadId, CallState before, CallState after) {
+        OffsetDateTime was = before == null ? null : contactTime(before);
+        OffsetDateTime now = contactTime(after);
         if (leadId == null || now == null || now.equals(was)) {
             return Optional.empty();
         }
@@ -51,7 +64,7 @@ public final class ContactRule {
     }
 
     /** When this call reached its lead, or null if it did not (yet): the end time once completed, else the answer time. */
-    static OffsetDateTime contactTime(CallState call, boolean machineDetection) {
+    OffsetDateTime contactTime(CallState call) {
         if (machineDetection && !A_PERSON.contains(call.answeredBy())) {
             return null;
         }
