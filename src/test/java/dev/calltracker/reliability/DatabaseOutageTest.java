@@ -81,6 +81,9 @@ class DatabaseOutageTest {
      */
     private static synchronized void outage(List<String> probes, AtomicInteger refused) {
         try {
+            // Counted before the stop: refusals are fast (no connection to wait for), and the other clients may
+            // have met the outage with all their remaining requests before the probes below are read.
+            int refusedBefore = refused.get();
             PostgresTestResource.stopDatabase();
             try {
                 await().atMost(Duration.ofSeconds(30)).until(() -> given().get("/q/health/ready").statusCode() == 503);
@@ -88,7 +91,6 @@ class DatabaseOutageTest {
                 probes.add("ready=" + ready.statusCode() + " " + ready.jsonPath().getString("status"));
                 var live = given().get("/q/health/live");
                 probes.add("live=" + live.statusCode() + " " + live.jsonPath().getString("status"));
-                int refusedBefore = refused.get();
                 // Requests keep arriving while it is down: wait until some of them have been refused.
                 await().atMost(Duration.ofSeconds(30)).until(() -> refused.get() >= refusedBefore + 10);
             } finally {

@@ -42,18 +42,20 @@ class TwilioFakeTest {
                 Map.entry("CallbackSource", "call-progress-events"), Map.entry("Direction", "outbound-dial"),
                 Map.entry("From", "+15005550006"), Map.entry("To", "+15551230000"),
                 Map.entry("Timestamp", "Tue, 01 Dec 2026 15:00:00 +0000"));
+        // twilio-node computed these signatures over the URL with this fragment.
+        String nodeVectorsFragment = "#rc=3&rp=ct,rt,5xx";
         TwilioFake twilio = new TwilioFake("https://calls.example.com", TwilioFake.TEST_AUTH_TOKEN);
         TwilioFake current = twilio.withSharedKey("webhooks_sharedkey_1", "shared-key-secret-current");
         assertThat(current.settingsHeader()).isEqualTo("key=webhooks_sharedkey_1,algorithm=HMAC_SHA256");
         assertThat(current.sign(TwilioFake.WEBHOOK_PATH, callback)).isEqualTo("O9je4b8bR1R7HC0MsOcYU3/CV0285gobahptCBXbJKY=");
-        assertThat(current.signingTheFragment().sign(TwilioFake.WEBHOOK_PATH, callback))
+        assertThat(current.signingTheFragment(nodeVectorsFragment).sign(TwilioFake.WEBHOOK_PATH, callback))
                 .isEqualTo("lxqQyigHgXk0s/yaGY67ptLvMCcJGRENgHe8UHbEFC0=");
-        assertThat(twilio.withSharedKey("webhooks_sharedkey_0", "shared-key-secret-previous=").signingTheFragment()
+        assertThat(twilio.withSharedKey("webhooks_sharedkey_0", "shared-key-secret-previous=").signingTheFragment(nodeVectorsFragment)
                 .sign(TwilioFake.WEBHOOK_PATH, callback)).isEqualTo("m4TdinklKQmVCphaXVDPb4fuWxPOUQLjvXh+jGov8hk=");
-        String withFragment = twilio.signingTheFragment().sign(TwilioFake.WEBHOOK_PATH, callback);
+        String withFragment = twilio.signingTheFragment(nodeVectorsFragment).sign(TwilioFake.WEBHOOK_PATH, callback);
         assertThat(withFragment).isEqualTo("NptLV6QA56IDbW4Kmnp6/5h7wjE=");
         assertThat(new RequestValidator(TwilioFake.TEST_AUTH_TOKEN).validate(
-                "https://calls.example.com" + TwilioFake.WEBHOOK_PATH + TwilioFake.CALLBACK_FRAGMENT, callback, withFragment)).isTrue();
+                "https://calls.example.com" + TwilioFake.WEBHOOK_PATH + nodeVectorsFragment, callback, withFragment)).isTrue();
         assertThat(twilio.settingsHeader()).isNull();
     }
 
