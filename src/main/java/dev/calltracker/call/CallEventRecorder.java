@@ -33,11 +33,14 @@ public class CallEventRecorder {
     }
 
     private final Database database;
+    /** The reconciler's findings wait for a connection behind the callbacks (no client is waiting for them). */
+    private final Database forFindings;
     private final CallRepository calls;
     private final ContactRule contactRule;
 
     public CallEventRecorder(Database database, CallRepository calls, ContactRule contactRule) {
         this.database = database;
+        this.forFindings = database.forBackgroundWork();
         this.calls = calls;
         this.contactRule = contactRule;
     }
@@ -99,7 +102,7 @@ public class CallEventRecorder {
      * Applies a reconciler finding under the call's row lock, unless an event arrived since it was claimed ({@code lastEventAtWhenClaimed}): the reconciler asked Twilio without holding the lock.
      */
     public Uni<Outcome> recordFinding(ReconcilerFinding finding, UUID callId, OffsetDateTime lastEventAtWhenClaimed) {
-        return database.transaction(tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
+        return forFindings.transaction(tx -> tx.begin(calls.lockCall(tx.client(), callId)).flatMap(locked -> {
             // A terminal call is only claimed for its missing answering-machine detection result; the transition
             // rule keeps every terminal status, so the finding can add only what the call did not know.
             if (locked.isEmpty() || !CallChange.sameInstant(locked.get().lastEventAt(), lastEventAtWhenClaimed)) {

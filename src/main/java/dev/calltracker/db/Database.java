@@ -10,13 +10,15 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Singleton;
+import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
  * The service's one way to the database: every use holds a pooled connection for a bounded time.
  * <ul>
- *   <li>a connection that does not come within {@code db.acquire-timeout} refuses the request
+ *   <li>a connection that does not come within {@code db.acquire-timeout} ({@link #forBackgroundWork()}: longer) refuses the request
  *       ({@link DatabaseUnavailable}, answered 503);</li>
  *   <li>work that does not finish within its deadline ({@code db.transaction-timeout} unless given) refuses the
  *       request and <em>closes</em> its connection: statements unanswered that long mean a silent database or a
@@ -33,12 +35,28 @@ public class Database {
     private final Vertx vertx;
     private final DatabaseConfig config;
     private final DatabaseOutages outages;
+    private final Duration acquireTimeout;
 
+    @Inject
     public Database(Pool pool, Vertx vertx, DatabaseConfig config, DatabaseOutages outages) {
+        this(pool, vertx, config, outages, config.acquireTimeout());
+    }
+
+    private Database(Pool pool, Vertx vertx, DatabaseConfig config, DatabaseOutages outages, Duration acquireTimeout) {
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;
         this.outages = outages;
+        this.acquireTimeout = acquireTimeout;
+    }
+
+    /**
+     * The same database for work nobody waits on (the reconciler): it waits up to
+     * {@code db.background-acquire-timeout} for a connection, queued with the requests, so that a busy pool delays
+     * it instead of failing it. Once it has a connection, the same transaction deadline applies.
+     */
+    public Database forBackgroundWork() {
+        return new Database(pool, vertx, config, outages, config.backgroundAcquireTimeout());
     }
 
     /** Runs {@code work} on one pooled connection within the transaction deadline. */
@@ -54,21 +72,48 @@ public class Database {
     public <T> Uni<T> withConnection(Duration deadline, Function<SqlConnection, Uni<T>> work) {
         return Deadline.uncancellable(Uni.createFrom().deferred(() -> {
             long asked = System.nanoTime();
-            return pool.getConnection()
-                    .onFailure().transform(failure -> refused(Phase.ACQUIRE, config.acquireTimeout(), failure))
-                    .flatMap(connection -> {
-                        outages.waitedForConnection(System.nanoTime() - asked);
-                        boolean[] discarded = new boolean[1];
-                        return Deadline.within(vertx, deadline, Uni.createFrom().deferred(() -> work.apply(connection)),
-                                        () -> discarded[0] = discard(connection, deadline),
-                                        () -> refused(Phase.TRANSACTION, deadline, null))
-                                // A discarded connection leaves the pool once its socket has closed; releasing it
-                                // before that would lend it to the next request.
-                                .onTermination().call(() -> discarded[0] ? Uni.createFrom().voidItem()
-                                        : connection.close().onFailure().recoverWithNull())
-                                .invoke(outages::answered);
-                    });
+            return acquire().flatMap(connection -> {
+                outages.waitedForConnection(System.nanoTime() - asked);
+                boolean[] discarded = new boolean[1];
+                return Deadline.within(vertx, deadline, Uni.createFrom().deferred(() -> work.apply(connection)),
+                                () -> discarded[0] = discard(connection, deadline),
+                                () -> refused(Phase.TRANSACTION, deadline, null))
+                        // A discarded connection leaves the pool once its socket has closed; releasing it
+                        // before that would lend it to the next request.
+                        .onTermination().call(() -> discarded[0] ? Uni.createFrom().voidItem()
+                                : connection.close().onFailure().recoverWithNull())
+                        .invoke(outages::answered);
+            });
         }));
+    }
+
+    /**
+     * A pooled connection within this database's acquire deadline. The pool's own wait ends at the longest
+     * deadline ({@link DatabasePoolCreator}); a connection that comes after this one's has passed goes straight
+     * back to the pool.
+     */
+    private Uni<SqlConnection> acquire() {
+        return Uni.createFrom().emitter(emitter -> {
+            AtomicBoolean settled = new AtomicBoolean();
+            long timer = vertx.setTimer(Math.max(1, acquireTimeout.toMillis()), id -> {
+                if (settled.compareAndSet(false, true)) {
+                    emitter.fail(refused(Phase.ACQUIRE, acquireTimeout, null));
+                }
+            });
+            pool.getConnection().subscribe().with(connection -> {
+                if (settled.compareAndSet(false, true)) {
+                    vertx.cancelTimer(timer);
+                    emitter.complete(connection);
+                } else {
+                    connection.close().subscribe().with(ignored -> { }, ignored -> { });
+                }
+            }, failure -> {
+                if (settled.compareAndSet(false, true)) {
+                    vertx.cancelTimer(timer);
+                    emitter.fail(refused(Phase.ACQUIRE, acquireTimeout, failure));
+                }
+            });
+        });
     }
 
     /** One statement on a pooled connection, within the transaction deadline. */

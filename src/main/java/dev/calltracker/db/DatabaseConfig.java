@@ -17,6 +17,13 @@ public interface DatabaseConfig {
     @WithDefault("2s")
     Duration acquireTimeout();
 
+    /**
+     * The longest background work (the reconciler) waits for a pooled connection: it shares the pool with the
+     * callbacks and is in no hurry, but a silent database must not hold it for ever either.
+     */
+    @WithDefault("30s")
+    Duration backgroundAcquireTimeout();
+
     /** The longest a new connection may take to be ready (TCP, TLS, PostgreSQL's start-up); then it is given up. */
     @WithDefault("3s")
     Duration connectTimeout();

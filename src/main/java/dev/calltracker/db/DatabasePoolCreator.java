@@ -37,7 +37,8 @@ public class DatabasePoolCreator implements PgPoolCreator {
     @Override
     public Pool create(Input input) {
         PoolOptions poolOptions = new PoolOptions(input.poolOptions())
-                .setConnectionTimeout((int) config.acquireTimeout().toMillis())
+                // Each use has its own, shorter deadline (Database); this one only ends the longest wait.
+                .setConnectionTimeout((int) config.acquireTimeout().plus(config.backgroundAcquireTimeout()).toMillis())
                 .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS)
                 .setMaxWaitQueueSize(config.maxWaitQueue());
         List<PgConnectOptions> databases = input.pgConnectOptionsList().stream()

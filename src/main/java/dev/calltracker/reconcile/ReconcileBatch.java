@@ -33,7 +33,7 @@ public class ReconcileBatch {
 
     public ReconcileBatch(Database database, StuckCallRepository stuckCalls, StuckCallDecider decider, ReconcilerMetrics metrics,
                           ReconcileConfig config, Clock clock) {
-        this.database = database;
+        this.database = database.forBackgroundWork();
         this.stuckCalls = stuckCalls;
         this.decider = decider;
         this.metrics = metrics;

@@ -19,7 +19,7 @@ public class ReconcileRunLog {
     private final StuckCallRepository stuckCalls;
 
     public ReconcileRunLog(Database database, StuckCallRepository stuckCalls) {
-        this.database = database;
+        this.database = database.forBackgroundWork();
         this.stuckCalls = stuckCalls;
     }
 
