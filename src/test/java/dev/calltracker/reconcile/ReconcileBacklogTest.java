@@ -166,13 +166,7 @@ class ReconcileBacklogTest {
 
     @Test
     void neverMoreRequestsInFlightThanTheLimit() {
-        List<String> parents = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
-            String child = newSid("CA");
-            parents.add(sql.insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(20 + i)));
-            twilioApi.stubFor(get(urlPathEqualTo(CALLS + "/" + child + ".json")).willReturn(okJson(
-                    twilioCall(child, null, "failed", 0, now().minusMinutes(20), now().minusMinutes(19))).withFixedDelay(150)));
-        }
+        List<String> parents = stuckCallsTwilioSaysFailedAfter(40, 150);
 
         run();
 
@@ -185,14 +179,8 @@ class ReconcileBacklogTest {
 
     @Test
     void aSlowTwilioHoldsNoDatabaseConnectionAndStartsNoSecondRun() {
-        List<String> parents = new ArrayList<>();
-        for (int i = 0; i < 2; i++) {
-            String child = newSid("CA");
-            parents.add(sql.insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(20 + i)));
-            // Twilio answers after 30 s: every request times out (5 s from its sending) and is retried.
-            twilioApi.stubFor(get(urlPathEqualTo(CALLS + "/" + child + ".json")).willReturn(okJson(
-                    twilioCall(child, null, "failed", 0, now().minusMinutes(20), now().minusMinutes(19))).withFixedDelay(30_000)));
-        }
+        // Twilio answers after 30 s: every request times out (5 s from its sending) and is retried.
+        List<String> parents = stuckCallsTwilioSaysFailedAfter(2, 30_000);
         var slowRun = reconciler.run("test").subscribeAsCompletionStage();
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> twilioLimit.inFlight() > 0);
 
@@ -207,6 +195,18 @@ class ReconcileBacklogTest {
         assertThat(parents).as("Twilio never answered in time: left as they were, nothing guessed")
                 .allSatisfy(p -> assertThat(sql.call(p).getString("status")).isEqualTo("ringing"));
         assertThat(twilioLimit.inFlight()).isZero();
+    }
+
+    /** {@code n} stuck calls whose dialed leg Twilio says failed, each answer after {@code delayMillis}; their parent sids. */
+    private List<String> stuckCallsTwilioSaysFailedAfter(int n, int delayMillis) {
+        List<String> parents = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String child = newSid("CA");
+            parents.add(sql.insertStaleCall(child, null, "ringing", null, Duration.ofMinutes(20 + i)));
+            twilioApi.stubFor(get(urlPathEqualTo(CALLS + "/" + child + ".json")).willReturn(okJson(
+                    twilioCall(child, null, "failed", 0, now().minusMinutes(20), now().minusMinutes(19))).withFixedDelay(delayMillis)));
+        }
+        return parents;
     }
 
     /** The most requests the fake Twilio was serving at one moment (received, answer not yet sent). */
