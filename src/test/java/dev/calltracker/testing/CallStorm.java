@@ -45,18 +45,28 @@ public final class CallStorm {
     }
 
     /**
-     * Every request of every call, {@link #REDELIVERED} of them twice, all shuffled together: even the voice
-     * request may arrive after the call's callbacks (Twilio would not do that for a first delivery, but a slow
-     * first attempt and its retry can cross).
+     * Every request of every call, {@link #REDELIVERED} of them twice, shuffled together in two waves sent one after
+     * the other: even the voice request may arrive after the call's callbacks (Twilio would not do that for a first
+     * delivery, but a slow first attempt and its retry can cross). The first wave holds every voice request and
+     * about half of the dialed legs' callbacks; the second the rest, with each parent leg's end: the parent leg
+     * ends only after the voice answer, which is sent once the call is recorded (a parent-leg end no call knows is
+     * that of a refused dial, and is stored nowhere).
      */
-    public static List<Map<String, String>> allShuffled(List<BrowserCall> calls, Random random) {
-        List<Map<String, String>> all = new ArrayList<>();
+    public static List<List<Map<String, String>>> allShuffled(List<BrowserCall> calls, Random random) {
+        List<Map<String, String>> first = new ArrayList<>();
+        List<Map<String, String>> second = new ArrayList<>();
         for (BrowserCall c : calls) {
-            all.addAll(c.requests());
-            c.requests().stream().filter(r -> random.nextDouble() < REDELIVERED).forEach(all::add);
+            for (Map<String, String> r : c.requests()) {
+                boolean early = r == c.voice() || (r != c.parentEnd() && random.nextBoolean());
+                (early ? first : second).add(r);
+                if (random.nextDouble() < REDELIVERED) {
+                    (early ? first : second).add(r);
+                }
+            }
         }
-        Collections.shuffle(all, random);
-        return all;
+        Collections.shuffle(first, random);
+        Collections.shuffle(second, random);
+        return List.of(first, second);
     }
 
     /** Voice requests first (Twilio dials only after them), then everything else shuffled, {@link #REDELIVERED} twice. */
