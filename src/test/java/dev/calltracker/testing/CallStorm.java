@@ -69,6 +69,23 @@ public final class CallStorm {
         return List.of(first, second);
     }
 
+    /**
+     * {@code requests} in two waves, to be sent one after the other (each wave's answers awaited): all but the calls'
+     * parent-leg ends, in their order, then those ends. Twilio sends a parent leg's end only after the voice answer,
+     * which is sent once the call is recorded; a parent-leg end for a call not recorded is a refused dial's and is
+     * stored nowhere, so a concurrent storm must not let it overtake its voice request.
+     */
+    public static List<List<Map<String, String>>> parentEndsLast(List<BrowserCall> calls, List<Map<String, String>> requests) {
+        java.util.Set<Map<String, String>> ends = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        calls.forEach(c -> ends.add(c.parentEnd()));
+        List<Map<String, String>> first = new ArrayList<>();
+        List<Map<String, String>> last = new ArrayList<>();
+        for (Map<String, String> r : requests) {
+            (ends.contains(r) ? last : first).add(r);
+        }
+        return List.of(first, last);
+    }
+
     /** Voice requests first (Twilio dials only after them), then everything else shuffled, {@link #REDELIVERED} twice. */
     public static List<Map<String, String>> voiceFirstThenShuffled(List<BrowserCall> calls, Random random) {
         List<Map<String, String>> first = new ArrayList<>();
