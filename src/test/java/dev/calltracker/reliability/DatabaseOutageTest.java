@@ -51,15 +51,13 @@ class DatabaseOutageTest {
             }
             return status;
         };
-        List<List<Map<String, String>>> waves = CallStorm.parentEndsLast(calls, requests);
-        List<Answer> answers = new ArrayList<>(ConcurrentDelivery.byClients(16)
+        List<Answer> answers = ConcurrentDelivery.byClients(16)
                 .afterEachAnswer(answered -> {
                     if (answered == requests.size() / 3) {
                         outage(probesWhileDown, refusedWhileDown);
                     }
                 })
-                .send(waves.get(0), sender));
-        answers.addAll(ConcurrentDelivery.byClients(16).send(waves.get(1), sender));
+                .send(requests, CallStorm.parentEndAfterItsVoice(calls, sender));
 
         assertThat(probesWhileDown).containsExactly("ready=503 DOWN", "live=200 UP");
         List<Map<String, String>> acknowledged = ConcurrentDelivery.acknowledged(answers);

@@ -50,15 +50,13 @@ class ProcessFaultsIT {
         List<Answer> answers = new ArrayList<>();
         try (ServiceProcess service = start()) {
             TwilioFake twilio = service.twilio();
-            List<List<Map<String, String>>> waves = CallStorm.parentEndsLast(calls, requests);
             answers.addAll(ConcurrentDelivery.byClients(16)
                     .afterEachAnswer(answered -> {
                         if (answered == requests.size() * 2 / 5) {
                             service.kill(); // SIGKILL in the middle of the storm
                         }
                     })
-                    .send(waves.get(0), twilio::send));
-            answers.addAll(ConcurrentDelivery.byClients(16).send(waves.get(1), twilio::send));
+                    .send(requests, CallStorm.parentEndAfterItsVoice(calls, twilio::send)));
             assertThat(service.awaitExit(Duration.ofSeconds(10))).isTrue();
         }
 

@@ -9,7 +9,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.IdentityHashMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
+import java.util.function.ToIntFunction;
 
 /** Many browser calls at once, to leads of their own, and the orders a storm delivers their requests in. */
 public final class CallStorm {
@@ -84,6 +88,36 @@ public final class CallStorm {
             (ends.contains(r) ? last : first).add(r);
         }
         return List.of(first, last);
+    }
+
+    /**
+     * {@code sender}, except that a call's parent-leg end waits until the call's voice request has been answered
+     * (whatever the answer), as with Twilio. For lists whose voice requests all come first (a parent end then never
+     * waits for a request queued behind it).
+     */
+    public static ToIntFunction<Map<String, String>> parentEndAfterItsVoice(List<BrowserCall> calls,
+                                                                           ToIntFunction<Map<String, String>> sender) {
+        Map<Map<String, String>, CompletableFuture<Void>> voiceAnswered = new IdentityHashMap<>();
+        Map<Map<String, String>, CompletableFuture<Void>> endWaitsFor = new IdentityHashMap<>();
+        for (BrowserCall c : calls) {
+            CompletableFuture<Void> answered = new CompletableFuture<>();
+            voiceAnswered.put(c.voice(), answered);
+            endWaitsFor.put(c.parentEnd(), answered);
+        }
+        return r -> {
+            CompletableFuture<Void> voice = endWaitsFor.get(r);
+            if (voice != null) {
+                voice.orTimeout(60, TimeUnit.SECONDS).join();
+            }
+            try {
+                return sender.applyAsInt(r);
+            } finally {
+                CompletableFuture<Void> answered = voiceAnswered.get(r);
+                if (answered != null) {
+                    answered.complete(null);
+                }
+            }
+        };
     }
 
     /** Voice requests first (Twilio dials only after them), then everything else shuffled, {@link #REDELIVERED} twice. */
