@@ -280,6 +280,8 @@ SVC_ENV=(
   MP_JWT_VERIFY_PUBLICKEY_ALGORITHM=RS256
   MP_JWT_VERIFY_ISSUER=call-tracker-bench
   MP_JWT_VERIFY_AUDIENCES=authenticated
+  AUTH_CRM_USER_CLAIM=app_metadata.crm_role
+  AUTH_CRM_USER_VALUE=agent
   QUARKUS_DATASOURCE_JDBC_URL="jdbc:postgresql://127.0.0.1:$PG_PORT/calltracker"
   QUARKUS_DATASOURCE_REACTIVE_URL="postgresql://127.0.0.1:$PG_PORT/calltracker"
   QUARKUS_DATASOURCE_USERNAME=postgres
@@ -475,7 +477,7 @@ crm_jwt() {
   local header payload now
   now=$(date +%s)
   header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-  payload=$(printf '{"iss":"call-tracker-bench","aud":"authenticated","sub":"bench","role":"authenticated","iat":%s,"exp":%s}' \
+  payload=$(printf '{"iss":"call-tracker-bench","aud":"authenticated","sub":"bench","role":"authenticated","app_metadata":{"crm_role":"agent"},"iat":%s,"exp":%s}' \
     "$now" $((now + 86400)) | b64url)
   printf '%s.%s.%s' "$header" "$payload" \
     "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$WORK/jwt-private.pem" -binary | b64url)"

@@ -64,7 +64,7 @@ b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
 dev_jwt() {
   local header payload
   header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-  payload=$(printf '{"iss":"call-tracker-dev","aud":"authenticated","sub":"agent-demo","role":"authenticated","iat":%s,"exp":%s}' \
+  payload=$(printf '{"iss":"call-tracker-dev","aud":"authenticated","sub":"agent-demo","role":"authenticated","app_metadata":{"crm_role":"agent"},"iat":%s,"exp":%s}' \
     "$NOW" $((NOW + 600)) | b64url)
   printf '%s.%s.%s' "$header" "$payload" \
     "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$(dirname "$0")/dev-jwt-private.pem" -binary | b64url)"

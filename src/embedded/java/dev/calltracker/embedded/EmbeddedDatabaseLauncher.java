@@ -36,7 +36,9 @@ public class EmbeddedDatabaseLauncher {
             "mp.jwt.verify.publickey.location", new String[] {"MP_JWT_VERIFY_PUBLICKEY_LOCATION", "dev/jwt-public.pem"},
             "mp.jwt.verify.publickey.algorithm", new String[] {"MP_JWT_VERIFY_PUBLICKEY_ALGORITHM", "RS256"},
             "mp.jwt.verify.issuer", new String[] {"MP_JWT_VERIFY_ISSUER", "call-tracker-dev"},
-            "mp.jwt.verify.audiences", new String[] {"MP_JWT_VERIFY_AUDIENCES", "authenticated"});
+            "mp.jwt.verify.audiences", new String[] {"MP_JWT_VERIFY_AUDIENCES", "authenticated"},
+            "auth.crm-user-claim", new String[] {"AUTH_CRM_USER_CLAIM", "app_metadata.crm_role"},
+            "auth.crm-user-value", new String[] {"AUTH_CRM_USER_VALUE", "agent"});
 
     static final String DEV_MODE_PROPERTY = "calltracker.dev-mode";
 

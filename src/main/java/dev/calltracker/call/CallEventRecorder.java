@@ -29,7 +29,9 @@ public class CallEventRecorder {
         /** A re-delivery of an event already stored: nothing written. */
         DUPLICATE,
         /** A reconciler finding about a call that has moved on since it was claimed: nothing written. */
-        SUPERSEDED
+        SUPERSEDED,
+        /** A parent leg's status for a call never recorded (a refused dial): nothing written. */
+        UNKNOWN_CALL
     }
 
     private final Database database;
@@ -50,12 +52,29 @@ public class CallEventRecorder {
      * is one) with COMMIT.
      */
     public Uni<Outcome> record(CallEvent event) {
+        if (event.kind() == CallEventKind.PARENT_STATUS) {
+            return recordParentStatus(event);
+        }
         return database.transaction(tx -> begin(tx, event, calls.appendEventAndLockCall(tx.client(), event))
                 .flatMap(locked -> {
                     if (locked.isEmpty()) {
                         return tx.commit().replaceWith(Outcome.DUPLICATE);
                     }
                     return apply(tx, locked.get(), event.observation());
+                }));
+    }
+
+    /**
+     * Records a parent leg's status like a callback, but only for a call this service recorded: the parent leg of
+     * a refused dial ends too, and its callback must not create a call (nothing of a refused dial is written).
+     */
+    private Uni<Outcome> recordParentStatus(CallEvent event) {
+        return database.transaction(tx -> begin(tx, event, calls.appendParentStatusToKnownCall(tx.client(), event))
+                .flatMap(appended -> {
+                    if (appended.call().isEmpty()) {
+                        return tx.commit().replaceWith(appended.callKnown() ? Outcome.DUPLICATE : Outcome.UNKNOWN_CALL);
+                    }
+                    return apply(tx, appended.call().get(), event.observation());
                 }));
     }
 

@@ -27,6 +27,7 @@ public class CallRepository {
     final String saveTransition = SqlFile.load("save-transition.sql");
     final String recordDialedCall = SqlFile.load("record-dialed-call.sql");
     final String appendAmdResultAndLockCall = SqlFile.load("append-amd-result-and-lock-call.sql");
+    final String appendParentStatusToKnownCall = SqlFile.load("append-parent-status-to-known-call.sql");
     private final String lockDialedLeg = SqlFile.load("lock-dialed-leg.sql");
     private final String lockCall = SqlFile.load("lock-call.sql");
 
@@ -39,7 +40,27 @@ public class CallRepository {
      * event is a re-delivery: nothing was written.
      */
     public Uni<Optional<CallRow>> appendEventAndLockCall(SqlClient db, CallEvent e) {
-        Tuple args = Tuple.tuple()
+        return db.preparedQuery(appendEventAndLockCall).execute(eventArgs(e)).map(first(CallRow::from));
+    }
+
+    /** What appending a parent leg's status found: whether its call exists, and the call, locked, when the event was stored. */
+    public record ParentStatusAppended(boolean callKnown, Optional<CallRow> call) {
+    }
+
+    /**
+     * Appends a parent leg's status event to its call and locks the call, only when the call exists: a parent leg
+     * no call knows was never dialed (a refused dial), and leaves nothing behind ({@code append-parent-status-to-known-call.sql}).
+     */
+    public Uni<ParentStatusAppended> appendParentStatusToKnownCall(SqlClient db, CallEvent e) {
+        return db.preparedQuery(appendParentStatusToKnownCall).execute(eventArgs(e)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new ParentStatusAppended(Boolean.TRUE.equals(row.getBoolean("known")),
+                    row.getUUID("id") == null ? Optional.empty() : Optional.of(CallRow.from(row)));
+        });
+    }
+
+    private static Tuple eventArgs(CallEvent e) {
+        return Tuple.tuple()
                 .addValue(e.callSid())
                 .addValue(e.legSid())
                 .addValue(e.kind().value())
@@ -51,7 +72,6 @@ public class CallRepository {
                 .addValue(e.dedupeKey())
                 .addValue(json(e.params()))
                 .addValue(e.observation().dialedSid());
-        return db.preparedQuery(appendEventAndLockCall).execute(args).map(first(CallRow::from));
     }
 
     /**

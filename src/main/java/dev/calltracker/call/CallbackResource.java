@@ -62,7 +62,11 @@ public class CallbackResource {
 
     private Uni<Response> count(TwilioParams request, Uni<CallEventRecorder.Outcome> recorded, Response answer) {
         return recorded.map(outcome -> {
-            metrics.count(request.endpoint(), outcome == CallEventRecorder.Outcome.DUPLICATE ? Result.DUPLICATE : Result.ACCEPTED);
+            metrics.count(request.endpoint(), switch (outcome) {
+                case DUPLICATE -> Result.DUPLICATE;
+                case UNKNOWN_CALL -> Result.UNKNOWN_CALL;
+                default -> Result.ACCEPTED;
+            });
             return answer;
         });
     }

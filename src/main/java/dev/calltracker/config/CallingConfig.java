@@ -22,11 +22,28 @@ public interface CallingConfig {
     List<String> allowedPrefixes();
 
     /**
-     * E.164 prefixes never dialed even inside an allowed prefix: premium-rate ranges, the classic
-     * toll-fraud targets ({@code +1900} and {@code +1976} in the North American plan).
+     * E.164 prefixes never dialed even inside an allowed prefix. The default blocks the toll-fraud targets
+     * inside {@code +1}: the area codes of the North American plan's countries other than the US and Canada
+     * (the Caribbean and Bermuda, billed at international rates) and the premium-rate ranges 900 and 976
+     * (the list and its source: docs/security.md#toll-fraud).
      */
-    @WithDefault("+1900,+1976")
+    @WithDefault(DEFAULT_BLOCKED_PREFIXES)
     List<String> blockedPrefixes();
+
+    /**
+     * The default of {@link #blockedPrefixes()}: NANP area codes assigned to countries other than the US and
+     * Canada (NANPA, "NANP countries"), then premium rate.
+     */
+    String DEFAULT_BLOCKED_PREFIXES = "+1242,+1246,+1264,+1268,+1284,+1345,+1441,+1473,+1649,+1658,+1664,+1721,"
+            + "+1758,+1767,+1784,+1809,+1829,+1849,+1868,+1869,+1876,"
+            + "+1900,+1976";
+
+    /**
+     * Whether the voice webhook may dial without a {@code LeadId}. Off: every dial names a lead whose phone is
+     * the destination, so a browser can only call the CRM's leads (and every call is on a lead's timeline).
+     */
+    @WithDefault("false")
+    boolean allowDialsWithoutLead();
 
     /** {@code <Dial timeLimit>}: Twilio ends the dialed leg after this long. */
     @WithDefault("14400s")

@@ -8,6 +8,7 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -16,8 +17,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
+import java.security.Principal;
 import java.util.List;
 import java.util.UUID;
 
@@ -56,9 +59,18 @@ public class LeadActivityResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @Blocking // checks the lead before the answer starts (LiveActivityStreams.open)
     public Multi<OutboundSseEvent> stream(@PathParam("id") String id, @HeaderParam("Last-Event-ID") String lastEventId,
-                                          @Context Sse sse) {
+                                          @Context Sse sse, @Context SecurityContext caller) {
         UUID leadId = QueryValues.uuid("id", id);
-        return liveStreams.open(leadId, position(lastEventId)).map(item -> event(sse, item));
+        return liveStreams.open(leadId, position(lastEventId), user(caller)).map(item -> event(sse, item));
+    }
+
+    /** Who asks, for the per-user stream limit: the token's subject (its other names are the user's to choose). */
+    private static String user(SecurityContext caller) {
+        Principal principal = caller.getUserPrincipal();
+        if (principal instanceof JsonWebToken token && token.getSubject() != null) {
+            return "sub:" + token.getSubject();
+        }
+        return "principal:" + (principal == null ? "" : principal.getName());
     }
 
     private static OutboundSseEvent event(Sse sse, StreamItem item) {

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import io.vertx.pgclient.PgException;
@@ -44,6 +45,8 @@ public class LiveActivityStreams {
     private final LiveStreamConfig config;
     private final Clock clock;
     private final AtomicInteger open = new AtomicInteger();
+    /** Open streams by user (the token's subject), for {@link LiveStreamConfig#maxOpenPerUser()}. */
+    private final ConcurrentHashMap<String, AtomicInteger> openByUser = new ConcurrentHashMap<>();
     /** Completed when the replica starts shutting down: every stream ends, its client resumes elsewhere. */
     private final CompletableFuture<Void> shuttingDown = new CompletableFuture<>();
     private final Counter sent;
@@ -70,11 +73,11 @@ public class LiveActivityStreams {
 
     /**
      * A stream of the lead's activity changes after change number {@code after} (0: the whole timeline), with
-     * heartbeats. Refused with 503 beyond the replica's limit or while it shuts down, with 404 for an unknown
-     * lead. Blocks while it checks the lead: an SSE answer's status is sent with its first byte, before any
+     * heartbeats, for {@code user} (who asks: the token's subject). Refused with 503 beyond the replica's limit or
+     * while it shuts down, with 429 beyond the user's limit, with 404 for an unknown lead. Blocks while it checks the lead: an SSE answer's status is sent with its first byte, before any
      * stream item, so the check cannot be part of the stream.
      */
-    public Multi<StreamItem> open(UUID leadId, long after) {
+    public Multi<StreamItem> open(UUID leadId, long after, String user) {
         if (shuttingDown.isDone()) {
             refused.increment();
             throw new RequestRejected(503, "this replica is shutting down", null);
@@ -82,12 +85,25 @@ public class LiveActivityStreams {
         if (!leads.exists(leadId).await().atMost(LEAD_CHECK_TIMEOUT)) {
             throw new RequestRejected(404, "lead not found", "id");
         }
+        // Per user too, so that one token cannot take every slot of the replica.
+        if (openByUser.computeIfAbsent(user, u -> new AtomicInteger()).incrementAndGet() > config.maxOpenPerUser()) {
+            closedBy(user);
+            refused.increment();
+            throw new RequestRejected(429, "too many live streams for this user (at most " + config.maxOpenPerUser()
+                    + " per replica): close one first", null);
+        }
         if (open.incrementAndGet() > config.maxOpen()) {
             open.decrementAndGet();
+            closedBy(user);
             refused.increment();
             throw new RequestRejected(503, "too many live streams on this replica", null);
         }
-        return stream(leadId, after, OffsetDateTime.now(clock));
+        return stream(leadId, after, OffsetDateTime.now(clock)).onTermination().invoke(() -> closedBy(user));
+    }
+
+    /** One stream of {@code user} fewer; a user without streams is forgotten. */
+    private void closedBy(String user) {
+        openByUser.computeIfPresent(user, (u, count) -> count.decrementAndGet() <= 0 ? null : count);
     }
 
     private Multi<StreamItem> stream(UUID leadId, long after, OffsetDateTime openedAt) {

@@ -16,6 +16,13 @@ public interface LiveStreamConfig {
     @WithDefault("1000")
     int maxOpen();
 
+    /**
+     * Open streams one user (a token's subject; the admin token counts as one user) may hold on this replica; one
+     * more is answered 429. A CRM page opens one per lead shown: a few tabs, not a replica's worth.
+     */
+    @WithDefault("20")
+    int maxOpenPerUser();
+
     /** Items a stream may hold for a client that does not read; beyond, the client is dropped (it resumes later). */
     @WithDefault("256")
     int buffer();

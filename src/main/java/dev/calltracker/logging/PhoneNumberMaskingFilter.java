@@ -10,7 +10,7 @@ import org.jboss.logmanager.ExtLogRecord;
 
 /**
  * Masks phone numbers in every log line, whoever logs it (this service, Vert.x, the database driver):
- * {@code +15551230000} becomes {@code +1********00}, in the message and in the logged exception (its
+ * {@code +15551230000} becomes {@code +1********00} and {@code +1 (555) 123-0000} {@code +1 (***) ***-**00}, in the message and in the logged exception (its
  * message, causes and suppressed ones; see {@link MaskedThrowable}). Leads' numbers are personal data;
  * logs travel further than the database.
  *
@@ -25,6 +25,15 @@ public final class PhoneNumberMaskingFilter implements Filter {
      * word: Twilio sids and hex tokens are letters and digits, so their digit runs never match.
      */
     private static final Pattern PHONE = Pattern.compile("(?<![A-Za-z0-9])(\\+|%2[Bb])?(\\d{7,15})(?![A-Za-z0-9])");
+    /**
+     * Numbers written with separators: after '+' (or its URL encoding), digits with single spaces, dots, hyphens
+     * or a parenthesised group between them ({@code +1 (555) 123-0000}, {@code +44 7700 900123}); without '+',
+     * the North American shape only ({@code 555-123-0000}, {@code (555) 123-0000}, {@code 1 555.123.0000}), so that
+     * dates ({@code 2026-11-25}), times and addresses stay readable.
+     */
+    private static final Pattern FORMATTED_PHONE = Pattern.compile("(?<![A-Za-z0-9*])(?:"
+            + "(?<international>(?:\\+|%2[Bb])\\d(?:[ .-]?(?:\\(\\d{1,4}\\)|\\d)){6,18})"
+            + "|(?<national>(?:1[ .-]?)?(?:\\(\\d{3}\\)[ .-]?|\\d{3}[ .-])\\d{3}[ .-]\\d{4}))(?![A-Za-z0-9])");
     private static final Pattern UUID = Pattern.compile(
             "[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}");
 
@@ -49,6 +58,50 @@ public final class PhoneNumberMaskingFilter implements Filter {
     }
 
     public static String mask(String text) {
+        return maskPlain(maskFormatted(text));
+    }
+
+    /** Every digit of a formatted number but its first and last two becomes '*'; separators stay. */
+    private static String maskFormatted(String text) {
+        Matcher m = FORMATTED_PHONE.matcher(text);
+        StringBuilder out = null;
+        while (m.find()) {
+            String number = m.group();
+            int digits = (int) number.chars().filter(Character::isDigit).count()
+                    - (number.startsWith("%2") ? 1 : 0); // the 2 of %2B is no digit of the number
+            if (digits < 7 || digits > 15 || (m.group("national") != null && isPartOfIdentifier(text, m.start(), m.end()))) {
+                continue;
+            }
+            if (out == null) {
+                out = new StringBuilder(text.length());
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(maskDigits(number)));
+        }
+        if (out == null) {
+            return text;
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static String maskDigits(String number) {
+        int prefix = number.startsWith("%2") ? 3 : 0;
+        int total = (int) number.substring(prefix).chars().filter(Character::isDigit).count();
+        StringBuilder masked = new StringBuilder(number.substring(0, prefix));
+        int seen = 0;
+        for (int i = prefix; i < number.length(); i++) {
+            char c = number.charAt(i);
+            if (Character.isDigit(c)) {
+                seen++;
+                masked.append(seen == 1 || seen > total - 2 ? c : '*');
+            } else {
+                masked.append(c);
+            }
+        }
+        return masked.toString();
+    }
+
+    private static String maskPlain(String text) {
         Matcher m = PHONE.matcher(text);
         StringBuilder out = null;
         while (m.find()) {

@@ -31,7 +31,8 @@ public class TokenRoles implements SecurityIdentityAugmentor {
             return Uni.createFrom().item(identity);
         }
         Set<String> roles = new HashSet<>();
-        if (hasClaim(token, config.crmUserClaim(), config.crmUserValue())) {
+        if (config.crmUserClaim().isPresent() && config.crmUserValue().isPresent()
+                && hasClaim(token, config.crmUserClaim().get(), config.crmUserValue().get())) {
             roles.add(Roles.CRM_USER);
         }
         if (config.operatorClaim().isPresent() && config.operatorValue().isPresent()
@@ -47,11 +48,31 @@ public class TokenRoles implements SecurityIdentityAugmentor {
     }
 
     private static boolean hasClaim(JsonWebToken token, String claim, String value) {
-        Object actual = token.getClaim(claim);
+        Object actual = claimValue(token, claim);
         if (actual instanceof Collection<?> values) {
             return values.stream().anyMatch(v -> value.equals(unquoted(v)));
         }
         return actual != null && value.equals(unquoted(actual));
+    }
+
+    /**
+     * The claim named, or for a dotted name the member it leads to inside object claims ({@code app_metadata.crm_role}:
+     * Supabase's {@code app_metadata} only the project's server side can write, unlike {@code user_metadata}).
+     */
+    private static Object claimValue(JsonWebToken token, String claim) {
+        if (claim.indexOf('.') < 0) {
+            return token.getClaim(claim);
+        }
+        String[] path = claim.split("\\.");
+        Object value = token.getClaim(path[0]);
+        for (int i = 1; i < path.length && value != null; i++) {
+            value = value instanceof jakarta.json.JsonObject object ? object.get(path[i])
+                    : value instanceof java.util.Map<?, ?> map ? map.get(path[i]) : null;
+        }
+        if (value instanceof jakarta.json.JsonArray array) {
+            return array.stream().toList();
+        }
+        return value;
     }
 
     /** Claims arrive as JSON values (a JsonString prints with its quotes). */

@@ -21,6 +21,8 @@ public class TwilioRequestMetrics {
         DUPLICATE("duplicate"),
         /** A dial the destination policy or the lead refused (answered with TwiML that says so). */
         REFUSED("refused"),
+        /** A parent leg's status for a call never recorded (a refused dial): answered 204, nothing written. */
+        UNKNOWN_CALL("unknown-call"),
         REJECTED_SIGNATURE("rejected-signature"),
         INVALID("invalid");
 

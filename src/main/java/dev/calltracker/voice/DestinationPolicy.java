@@ -15,6 +15,8 @@ import java.util.regex.Pattern;
 public class DestinationPolicy {
 
     private static final Pattern PHONE_PUNCTUATION = Pattern.compile("[\\s().-]");
+    private static final Pattern NANP_NATIONAL = Pattern.compile("[2-9]\\d{9}");
+    private static final Pattern NANP_WITH_1 = Pattern.compile("1[2-9]\\d{9}");
 
     private final List<String> allowedPrefixes;
     private final List<String> blockedPrefixes;
@@ -39,15 +41,32 @@ public class DestinationPolicy {
     }
 
     /**
-     * Whether {@code to} (E.164) is the lead's phone number as the CRM stored it: punctuation is ignored
-     * ({@code +1 (555) 123-0000}), and a number stored without country code ({@code 555-123-0000}, at
-     * least 7 digits) matches the end of {@code to}.
+     * The lead's phone as the CRM stored it, in E.164, or empty when it is not a complete number. Punctuation is
+     * ignored ({@code +1 (555) 123-0000}) and {@code 00} is read as {@code +}. A number without country code is
+     * read as North American only when it has the plan's shape: ten digits starting 2-9 ({@code 555-123-0000}),
+     * or eleven starting with 1. Anything else is not guessed at: a suffix match let one stored number stand
+     * for a number in any country ending with it.
      */
-    public static boolean sameNumber(String leadPhone, String to) {
-        String stored = PHONE_PUNCTUATION.matcher(leadPhone).replaceAll("");
-        if (stored.startsWith("+")) {
-            return stored.equals(to);
+    public static Optional<String> e164(String stored) {
+        String digits = PHONE_PUNCTUATION.matcher(stored).replaceAll("");
+        if (digits.startsWith("00")) {
+            digits = "+" + digits.substring(2);
         }
-        return stored.length() >= 7 && stored.chars().allMatch(Character::isDigit) && to.endsWith(stored);
+        String number;
+        if (digits.startsWith("+")) {
+            number = digits;
+        } else if (NANP_NATIONAL.matcher(digits).matches()) {
+            number = "+1" + digits;
+        } else if (NANP_WITH_1.matcher(digits).matches()) {
+            number = "+" + digits;
+        } else {
+            return Optional.empty();
+        }
+        return TwilioFormats.isE164(number) ? Optional.of(number) : Optional.empty();
+    }
+
+    /** Whether {@code to} (E.164) is the lead's phone number as the CRM stored it ({@link #e164}). */
+    public static boolean sameNumber(String leadPhone, String to) {
+        return e164(leadPhone).filter(to::equals).isPresent();
     }
 }

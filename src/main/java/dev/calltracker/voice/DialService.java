@@ -4,6 +4,7 @@ import dev.calltracker.call.CallChange;
 import dev.calltracker.call.CallRepository;
 import dev.calltracker.call.CallRepository.DialedCall;
 import dev.calltracker.call.ContactRule;
+import dev.calltracker.config.CallingConfig;
 import dev.calltracker.db.Database;
 import dev.calltracker.lead.LeadRepository;
 import io.smallrye.mutiny.Uni;
@@ -40,20 +41,25 @@ public class DialService {
     private final LeadRepository leads;
     private final CallRepository calls;
     private final ContactRule contactRule;
+    private final boolean dialsWithoutLead;
 
     public DialService(DestinationPolicy destinations, Database database, LeadRepository leads, CallRepository calls,
-                       ContactRule contactRule) {
+                       ContactRule contactRule, CallingConfig calling) {
         this.destinations = destinations;
         this.database = database;
         this.leads = leads;
         this.calls = calls;
         this.contactRule = contactRule;
+        this.dialsWithoutLead = calling.allowDialsWithoutLead();
     }
 
     public Uni<Outcome> dial(DialRequest request) {
         Optional<String> refusal = destinations.refusal(request.to());
         if (refusal.isPresent()) {
             return Uni.createFrom().item(Outcome.refused(refusal.get()));
+        }
+        if (request.leadId() == null && !dialsWithoutLead) {
+            return Uni.createFrom().item(Outcome.refused("the call names no lead"));
         }
         // Two round trips: BEGIN, the lead check and the record go together (a refused dial rolls the record
         // back: refusals are rare, a round trip on every accepted call is not), then COMMIT.
@@ -77,7 +83,10 @@ public class DialService {
         });
     }
 
-    /** Why the lead refuses this destination; empty when it accepts it (no lead named: no query, no refusal). */
+    /**
+     * Why the lead refuses this destination; empty when it accepts it. No lead named: no query, and a refusal
+     * unless lead-less dials are allowed (checked before the transaction, in {@link #dial}).
+     */
     private Uni<Optional<String>> leadRefusal(SqlClient db, DialRequest request) {
         if (request.leadId() == null) {
             return Uni.createFrom().item(Optional.empty());
@@ -86,7 +95,10 @@ public class DialService {
             if (phone.isEmpty()) {
                 return Optional.of("the lead does not exist");
             }
-            if (!phone.get().isEmpty() && !DestinationPolicy.sameNumber(phone.get(), request.to())) {
+            if (phone.get().isBlank()) {
+                return Optional.of("the lead has no phone number");
+            }
+            if (!DestinationPolicy.sameNumber(phone.get(), request.to())) {
                 return Optional.of("the destination is not the lead's phone number");
             }
             return Optional.empty();

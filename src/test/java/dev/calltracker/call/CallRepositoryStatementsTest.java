@@ -21,5 +21,6 @@ class CallRepositoryStatementsTest {
         assertThat(calls.saveTransition).hasSizeLessThan(limit);
         assertThat(calls.recordDialedCall).hasSizeLessThan(limit);
         assertThat(calls.appendAmdResultAndLockCall).hasSizeLessThan(limit);
+        assertThat(calls.appendParentStatusToKnownCall).hasSizeLessThan(limit);
     }
 }

@@ -125,23 +125,58 @@ class LeadActivityStreamTest {
         UUID lead = sql.insertLead("new", "+15556100005");
         List<LiveStreamClient> streams = new ArrayList<>();
         try {
-            for (int i = 0; i < 4; i++) { // %test.live-stream.max-open=4
-                streams.add(open(lead, null));
+            for (int i = 0; i < 4; i++) { // %test.live-stream.max-open=4, two users (at most 3 each)
+                streams.add(open(lead, user("agent-" + i % 2), null));
                 assertThat(streams.get(i).status()).isEqualTo(200);
             }
             assertThat(metric("calltracker_live_streams_open")).isEqualTo(4);
-            try (LiveStreamClient fifth = open(lead, null)) {
+            try (LiveStreamClient fifth = open(lead, user("agent-2"), null)) {
                 assertThat(fifth.status()).isEqualTo(503);
             }
             streams.remove(0).close();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try (LiveStreamClient again = open(lead, null)) {
+                try (LiveStreamClient again = open(lead, user("agent-2"), null)) {
                     return again.status() == 200;
                 }
             });
         } finally {
             streams.forEach(LiveStreamClient::close);
         }
+    }
+
+    @Test
+    void oneUserCannotTakeEveryStreamOfTheReplica() {
+        UUID lead = sql.insertLead("new", "+15556100008");
+        List<LiveStreamClient> streams = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) { // %test.live-stream.max-open-per-user=3
+                streams.add(open(lead, user("greedy"), null));
+                assertThat(streams.get(i).status()).isEqualTo(200);
+            }
+            try (LiveStreamClient fourth = open(lead, user("greedy"), null)) {
+                assertThat(fourth.status()).as("the same subject, whatever else its token says").isEqualTo(429);
+            }
+            try (LiveStreamClient renamed = open(lead, IdentityProviderFake.crmUserWith(
+                    Map.of("sub", "greedy", "email", "someone-else@example.com", "preferred_username", "someone-else")), null)) {
+                assertThat(renamed.status()).as("other names, the same subject").isEqualTo(429);
+            }
+            try (LiveStreamClient other = open(lead, user("patient"), null)) {
+                assertThat(other.status()).as("another user still gets the replica's last slot").isEqualTo(200);
+            }
+            streams.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                try (LiveStreamClient again = open(lead, user("greedy"), null)) {
+                    return again.status() == 200;
+                }
+            });
+        } finally {
+            streams.forEach(LiveStreamClient::close);
+        }
+    }
+
+    /** A CRM user's token for the subject {@code sub}. */
+    private static String user(String sub) {
+        return IdentityProviderFake.crmUserWith(Map.of("sub", sub));
     }
 
     @Test

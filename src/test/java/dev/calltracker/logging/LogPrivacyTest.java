@@ -27,7 +27,9 @@ class LogPrivacyTest {
 
     /** Any E.164 number, or a US number of the tests written without its plus (masked ones have '*'). */
     static final Pattern FULL_PHONE_NUMBER =
-            Pattern.compile("(?<![A-Za-z0-9*])(\\+\\d{10,15}|1555\\d{7})(?![A-Za-z0-9])");
+            Pattern.compile("(?<![A-Za-z0-9*])(\\+\\d{10,15}|1555\\d{7})(?![A-Za-z0-9])"
+                    // and written with separators: +1 (555) 123-0000, 555-123-0000, (555) 123.0000
+                    + "|(?<![A-Za-z0-9*])(\\+\\d{1,3}[ .-]?)?\\(?\\d{3}\\)?[ .-]?\\d{3}[ .-]\\d{4}(?![A-Za-z0-9])");
 
     /** The lead dev mode creates: its digit groups used to be masked as phone numbers. */
     static final String DEMO_LEAD = "00000000-0000-4000-8000-000000000001";
@@ -48,6 +50,24 @@ class LogPrivacyTest {
                 .isEqualTo("dialing +1********00 for CA0123456789abcdef0123456789abcdef");
         assertThat(PhoneNumberMaskingFilter.mask("lead phone 5551230000, took 42 ms at 2026-11-25"))
                 .isEqualTo("lead phone 5*******00, took 42 ms at 2026-11-25");
+    }
+
+    @Test
+    void masksNumbersWrittenWithSeparators() {
+        assertThat(PhoneNumberMaskingFilter.mask("Refused to dial +1 (555) 123-0000 for call CA0123456789abcdef0123456789abcdef"))
+                .isEqualTo("Refused to dial +1 (***) ***-**00 for call CA0123456789abcdef0123456789abcdef");
+        assertThat(PhoneNumberMaskingFilter.mask("lead phone 555-123-0000, (555) 123.0000 or 1 555 123 0000"))
+                .isEqualTo("lead phone 5**-***-**00, (5**) ***.**00 or 1 *** *** **00");
+        assertThat(PhoneNumberMaskingFilter.mask("To=+44 7700 900123, +33 1 23 45 67 89, To=%2B1%20555"))
+                .isEqualTo("To=+4* **** ****23, +3* * ** ** ** 89, To=%2B1%20555");
+        assertThat(PhoneNumberMaskingFilter.mask("posted To=%2B1-555-123-0000"))
+                .isEqualTo("posted To=%2B1-***-***-**00");
+    }
+
+    @Test
+    void datesTimesAddressesAndShortNumbersStayReadable() {
+        String readable = "at 2026-11-25 13:04:14,122 from 127.0.0.1:8281 took 42 ms, 3 of 500 calls, +1 retry, v1.2.3";
+        assertThat(PhoneNumberMaskingFilter.mask(readable)).isEqualTo(readable);
     }
 
     @Test
@@ -111,6 +131,9 @@ class LogPrivacyTest {
         Logger.getLogger(LogPrivacyTest.class).infof("a log line naming %s and +15551239999", "+15551230000");
         // Requests that make the service log: refusals, a forged signature, a wrong admin token.
         twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+447700900123", null));
+        // Not E.164: refused, and logged as the browser wrote it.
+        twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+1 (555) 123-0000", null));
+        twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "555-123-0000", null));
         RestAssured.given().contentType("application/x-www-form-urlencoded").header("X-Twilio-Signature", "forged")
                 .formParams(voice(newSid("CA"), "+15551230000", null)).post(TwilioFake.VOICE_PATH);
         RestAssured.given().header("Authorization", "Bearer wrong-" + TwilioApiTestResource.ADMIN_TOKEN)
@@ -118,7 +141,8 @@ class LogPrivacyTest {
 
         String log = Files.readString(Path.of("target/quarkus-test.log"), StandardCharsets.UTF_8);
         assertThat(log).contains("a log line naming +1********00 and +1********99");
-        assertThat(log).as("the service's own refusal line reached the file").contains("Refused to dial +4*********23 for call");
+        assertThat(log).as("the service's own refusal line reached the file").contains("Refused to dial +4*********23 for call")
+                .contains("Refused to dial +1 (***) ***-**00 for call").contains("Refused to dial 5**-***-**00 for call");
         assertThat(FULL_PHONE_NUMBER.matcher(log).find()).as("a full phone number in the log").isFalse();
         assertThat(log).doesNotContain(TwilioFake.TEST_AUTH_TOKEN).doesNotContain(TwilioApiTestResource.ADMIN_TOKEN)
                 .doesNotContain("X-Twilio-Signature: ").doesNotContain("Authorization: ");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.ToIntFunction;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -43,19 +44,20 @@ class DatabaseOutageTest {
         List<String> probesWhileDown = new ArrayList<>();
         AtomicInteger refusedWhileDown = new AtomicInteger();
 
+        ToIntFunction<Map<String, String>> sender = r -> {
+            int status = twilio.send(r);
+            if (status == 503 || status == -1) {
+                refusedWhileDown.incrementAndGet();
+            }
+            return status;
+        };
         List<Answer> answers = ConcurrentDelivery.byClients(16)
                 .afterEachAnswer(answered -> {
                     if (answered == requests.size() / 3) {
                         outage(probesWhileDown, refusedWhileDown);
                     }
                 })
-                .send(requests, r -> {
-                    int status = twilio.send(r);
-                    if (status == 503 || status == -1) {
-                        refusedWhileDown.incrementAndGet();
-                    }
-                    return status;
-                });
+                .send(requests, CallStorm.parentEndAfterItsVoice(calls, sender));
 
         assertThat(probesWhileDown).containsExactly("ready=503 DOWN", "live=200 UP");
         List<Map<String, String>> acknowledged = ConcurrentDelivery.acknowledged(answers);

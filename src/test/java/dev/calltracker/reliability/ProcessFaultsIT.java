@@ -47,16 +47,16 @@ class ProcessFaultsIT {
         List<BrowserCall> calls = CallStorm.callsToNewLeads(sql, 120, "+1555301", CallStorm.randomOutcomes(random));
         List<Map<String, String>> requests = CallStorm.voiceFirstThenShuffled(calls, random);
 
-        List<Answer> answers;
+        List<Answer> answers = new ArrayList<>();
         try (ServiceProcess service = start()) {
             TwilioFake twilio = service.twilio();
-            answers = ConcurrentDelivery.byClients(16)
+            answers.addAll(ConcurrentDelivery.byClients(16)
                     .afterEachAnswer(answered -> {
                         if (answered == requests.size() * 2 / 5) {
                             service.kill(); // SIGKILL in the middle of the storm
                         }
                     })
-                    .send(requests, twilio::send);
+                    .send(requests, CallStorm.parentEndAfterItsVoice(calls, twilio::send)));
             assertThat(service.awaitExit(Duration.ofSeconds(10))).isTrue();
         }
 
@@ -96,8 +96,10 @@ class ProcessFaultsIT {
                 withStaleCallbacks.add(dialedStatus(staleCalls.get(i), newSid("CA"), "completed", 3, t, 30));
             }
             Collections.shuffle(withStaleCallbacks, random);
-            List<Answer> answers = ConcurrentDelivery.byClients(16)
-                    .send(withStaleCallbacks, r -> replicas[random.nextInt(2)].send(r));
+            List<Answer> answers = new ArrayList<>();
+            for (List<Map<String, String>> wave : CallStorm.parentEndsLast(calls, withStaleCallbacks)) {
+                answers.addAll(ConcurrentDelivery.byClients(16).send(wave, r -> replicas[random.nextInt(2)].send(r)));
+            }
             assertThat(answers.stream().filter(answer -> !answer.acknowledged()).toList()).isEmpty();
             reconcilingA.get();
             reconcilingB.get();

@@ -91,9 +91,26 @@ class ReadApiSecurityTest {
     @Test
     void aValidTokenWithoutTheCrmClaimOpensNothing() {
         BrowserCall c = answeredCall();
-        as(IdentityProviderFake.crmUserWith(Map.of("role", "anon"))).get("/api/calls/" + c.parentSid()).then().statusCode(403);
-        as(IdentityProviderFake.crmUserWith(Map.of("groups", List.of("operator", "crm-user"), "role", "anon")))
+        Map<String, String> noCrmRole = Map.of("provider", "email");
+        as(IdentityProviderFake.crmUserWith(Map.of("role", "anon", "app_metadata", noCrmRole)))
                 .get("/api/calls/" + c.parentSid()).then().statusCode(403);
+        as(IdentityProviderFake.crmUserWith(Map.of("groups", List.of("operator", "crm-user"), "role", "anon", "app_metadata", noCrmRole)))
+                .get("/api/calls/" + c.parentSid()).then().statusCode(403);
+    }
+
+    @Test
+    void aSignedUpUserWithoutTheAppMetadataClaimIsNoCrmUser() {
+        BrowserCall c = answeredCall();
+        String path = "/api/leads/" + c.leadId() + "/activities";
+        as(IdentityProviderFake.crmUser()).get(path).then().statusCode(200);
+        // What Supabase gives everyone who signs up: role and aud "authenticated", app_metadata without the claim.
+        as(IdentityProviderFake.crmUserWith(Map.of("app_metadata", Map.of("provider", "email")))).get(path).then().statusCode(403);
+        // user_metadata is the user's own to write; a top-level claim of the same name is not app_metadata's member.
+        as(IdentityProviderFake.crmUserWith(Map.of("app_metadata", Map.of("provider", "email"),
+                "user_metadata", Map.of("crm_role", "agent"), "crm_role", "agent"))).get(path).then().statusCode(403);
+        as(IdentityProviderFake.crmUserWith(Map.of("app_metadata", Map.of("crm_role", "admin")))).get(path).then().statusCode(403);
+        as(IdentityProviderFake.crmUserWith(Map.of("app_metadata", Map.of("crm_role", List.of("viewer", "agent")))))
+                .get(path).then().statusCode(200);
     }
 
     @Test

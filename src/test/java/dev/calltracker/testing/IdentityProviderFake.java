@@ -105,7 +105,10 @@ public final class IdentityProviderFake {
         claims.setIssuedAtToNow();
         claims.setNotBeforeMinutesInThePast(1);
         claims.setExpirationTimeMinutesInTheFuture(10);
+        // As Supabase issues them: every signed-in user has role and aud "authenticated"; what makes a CRM user is
+        // the claim the project's server side writes into app_metadata (%test.auth.crm-user-claim).
         claims.setClaim("role", "authenticated");
+        claims.setClaim("app_metadata", Map.of("provider", "email", "crm_role", "agent"));
         claims.setClaim("email", "agent@example.com");
         changes.forEach((name, value) -> {
             if (value == null) {

@@ -35,6 +35,15 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
      * database ({@link #proxy()}); the tests' own connections and Flyway's reach the database directly.
      */
     public static final String THROUGH_STALLING_PROXY = "through-stalling-proxy";
+    /**
+     * Init arg: {@code "true"} gives the service a fresh database set up as a Supabase project's is before the
+     * service first starts: roles {@code anon} and {@code authenticated} with usage of the schema, the service
+     * connecting as a role of its own ({@link #SERVICE_ROLE}, not a superuser) whose new tables and sequences are
+     * granted to both by default privileges. {@link #connectAsAdministrator()} can then act as {@code anon}.
+     */
+    public static final String SUPABASE_ROLES = "supabase-roles";
+    /** The login role the service uses on a {@link #SUPABASE_ROLES} database. */
+    public static final String SERVICE_ROLE = "call_tracker_service";
 
     /** The resource whose database the running service uses. */
     private static volatile PostgresTestResource running;
@@ -43,6 +52,10 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     private boolean ownDatabase;
     private boolean throughProxy;
     private StallingProxy proxy;
+    private boolean supabaseRoles;
+    private String adminJdbcUrl;
+    private String adminUser;
+    private String adminPassword;
     private volatile EmbeddedPostgres embedded;
     private Path dataDir;
     private int embeddedPort;
@@ -56,6 +69,7 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
         fixture = initArgs.get(FIXTURE);
         ownDatabase = Boolean.parseBoolean(initArgs.get(OWN_DATABASE));
         throughProxy = Boolean.parseBoolean(initArgs.get(THROUGH_STALLING_PROXY));
+        supabaseRoles = Boolean.parseBoolean(initArgs.get(SUPABASE_ROLES));
     }
 
     @Override
@@ -77,15 +91,45 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
             user = "postgres";
             password = "postgres";
         }
-        if (fixture != null || ownDatabase) {
+        if (fixture != null || ownDatabase || supabaseRoles) {
             // A database of its own, so neither the fixture nor the class's rows meet the schema other tests use.
-            String database = (fixture != null ? "fixture_" : "own_") + Long.toHexString(System.nanoTime());
+            String database = (fixture != null ? "fixture_" : supabaseRoles ? "supabase_" : "own_")
+                    + Long.toHexString(System.nanoTime());
             execute(jdbcUrl, user, password, "CREATE DATABASE " + database);
             jdbcUrl = withDatabase(jdbcUrl, database);
             reactiveUrl = withDatabase(reactiveUrl, database);
             if (fixture != null) {
                 execute(jdbcUrl, user, password, readFixture(fixture));
             }
+        }
+        adminJdbcUrl = jdbcUrl;
+        adminUser = user;
+        adminPassword = password;
+        if (supabaseRoles) {
+            // Roles are the cluster's: created once, whoever runs first (an external server may have them already).
+            execute(jdbcUrl, user, password, """
+                    DO $$
+                    BEGIN
+                        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'anon') THEN CREATE ROLE anon NOLOGIN; END IF;
+                        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'authenticated') THEN
+                            CREATE ROLE authenticated NOLOGIN;
+                        END IF;
+                        IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '%1$s') THEN
+                            CREATE ROLE %1$s LOGIN PASSWORD '%1$s' NOSUPERUSER NOBYPASSRLS;
+                        END IF;
+                    END
+                    $$;
+                    GRANT USAGE ON SCHEMA public TO anon, authenticated;
+                    GRANT ALL ON SCHEMA public TO %1$s;
+                    """.formatted(SERVICE_ROLE));
+            user = SERVICE_ROLE;
+            password = SERVICE_ROLE;
+            // What Supabase does for the roles that create tables: every new table and sequence is the API's too.
+            execute(jdbcUrl, user, password, """
+                    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON TABLES TO anon, authenticated;
+                    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON SEQUENCES TO anon, authenticated;
+                    ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT ALL ON FUNCTIONS TO anon, authenticated;
+                    """);
         }
         running = this;
         String serviceReactiveUrl = reactiveUrl;
@@ -104,6 +148,15 @@ public class PostgresTestResource implements QuarkusTestResourceLifecycleManager
     /** A JDBC connection to the running service's database, from the test's own JVM. */
     public static Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), user(), password());
+    }
+
+    /**
+     * A JDBC connection to the running service's database as the server's administrator (a superuser, which may
+     * {@code SET ROLE anon}); the same as {@link #connect()} unless the database has {@link #SUPABASE_ROLES}.
+     */
+    public static Connection connectAsAdministrator() throws SQLException {
+        PostgresTestResource resource = current();
+        return DriverManager.getConnection(resource.adminJdbcUrl, resource.adminUser, resource.adminPassword);
     }
 
     public static String jdbcUrl() {

@@ -80,8 +80,9 @@ class VoiceWebhookTest {
     @Test
     void aRetriedVoiceRequestRecordsTheCallOnce() {
         String sid = newSid("CA");
-        twilio.post(TwilioFake.VOICE_PATH, voice(sid, "+15551230002", null)).then().statusCode(200);
-        twilio.post(TwilioFake.VOICE_PATH, voice(sid, "+15551230002", null)).then().statusCode(200)
+        String lead = sql.insertLead("new", "+15551230002").toString();
+        twilio.post(TwilioFake.VOICE_PATH, voice(sid, "+15551230002", lead)).then().statusCode(200);
+        twilio.post(TwilioFake.VOICE_PATH, voice(sid, "+15551230002", lead)).then().statusCode(200)
                 .body(containsString("<Number"));
         assertThat(sql.count("SELECT count(*) FROM call_recordings WHERE call_sid = $1", sid)).isEqualTo(1);
         assertThat(sql.eventsOf(sid)).isEqualTo(1);
@@ -89,7 +90,7 @@ class VoiceWebhookTest {
 
     @Test
     void refusesDestinationsThatMayNotBeDialedWithTwimlAndWritesNothing() throws Exception {
-        for (String to : new String[] {"+447700900123", "+19005551234", "5551230000", "+1555<Hangup/>",
+        for (String to : new String[] {"+447700900123", "+19005551234", "+18765551234", "5551230000", "+1555<Hangup/>",
                 "+1555123\"/><Dial>+4477", "client:someone", "sip:x@evil.example", "+1 555 123 0000"}) {
             String sid = newSid("CA");
             Response response = twilio.post(TwilioFake.VOICE_PATH, voice(sid, to, null));
@@ -100,6 +101,65 @@ class VoiceWebhookTest {
             assertThat(doc.getElementsByTagName("Hangup").getLength()).isEqualTo(1);
             assertThat(callsNamed(sid)).as(to).isZero();
         }
+    }
+
+    /** The TwiML refusal's spoken reason, after checking that nothing is dialed and nothing is written for the call. */
+    String refusal(String sid, String to, String leadId) throws Exception {
+        Response response = twilio.post(TwilioFake.VOICE_PATH, voice(sid, to, leadId));
+        response.then().statusCode(200).contentType(containsString("text/xml"));
+        Document doc = xml(response);
+        assertThat(doc.getElementsByTagName("Dial").getLength()).as("dialed %s", to).isZero();
+        assertThat(callsNamed(sid)).as("rows written for %s", to).isZero();
+        return doc.getElementsByTagName("Say").item(0).getTextContent();
+    }
+
+    @Test
+    void aDialWithoutLeadIsRefusedAndWritesNothing() throws Exception {
+        assertThat(refusal(newSid("CA"), "+15551230010", null)).contains("names no lead");
+    }
+
+    @Test
+    void aLeadWithoutPhoneLetsNoNumberThrough() throws Exception {
+        for (String phone : new String[] {null, "", "  "}) {
+            String lead = sql.insertLead("new", phone).toString();
+            assertThat(refusal(newSid("CA"), "+15551230011", lead)).as("phone '%s'", phone).contains("has no phone number");
+        }
+    }
+
+    @Test
+    void aLeadPhoneWithoutCountryCodeIsReadAsNorthAmericanNeverMatchedBySuffix() throws Exception {
+        String national = sql.insertLead("new", "(555) 123-0012").toString();
+        twilio.post(TwilioFake.VOICE_PATH, voice(newSid("CA"), "+15551230012", national)).then().statusCode(200)
+                .body(containsString("<Number"));
+        // Seven digits used to match the end of any number: +1 with any area code before them.
+        String local = sql.insertLead("new", "123-0013").toString();
+        assertThat(refusal(newSid("CA"), "+15551230013", local)).contains("not the lead's phone number");
+        assertThat(refusal(newSid("CA"), "+12121230013", local)).contains("not the lead's phone number");
+        // A national number is North American only: it does not stand for the same digits in another country.
+        String withPlus = sql.insertLead("new", "+44 5551230014").toString();
+        assertThat(refusal(newSid("CA"), "+15551230014", withPlus)).contains("not the lead's phone number");
+    }
+
+    @Test
+    void caribbeanAndPremiumNumbersInsidePlusOneAreRefusedEvenAsTheLeadsPhone() throws Exception {
+        // Jamaica, the Dominican Republic (three codes), the British Virgin Islands, Grenada, Turks and Caicos,
+        // Bermuda; premium rate 900.
+        for (String to : new String[] {"+18765550100", "+18095550100", "+18295550100", "+18495550100", "+12845550100",
+                "+14735550100", "+16495550100", "+14415550100", "+19005550100"}) {
+            String lead = sql.insertLead("new", to).toString();
+            assertThat(refusal(newSid("CA"), to, lead)).as(to).contains("blocked");
+        }
+    }
+
+    @Test
+    void theParentLegOfARefusedDialLeavesNoCallBehind() throws Exception {
+        String sid = newSid("CA");
+        refusal(sid, "+18765550101", null);
+        twilio.post(TwilioFake.WEBHOOK_PATH, TwilioFake.parentStatus(sid, "completed", java.time.OffsetDateTime.now(), 3))
+                .then().statusCode(204);
+        assertThat(callsNamed(sid)).as("the parent leg's end of a refused dial writes nothing").isZero();
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("calltracker_twilio_requests_total{endpoint=\"webhook\",result=\"unknown-call\"}"));
     }
 
     @Test
