@@ -9,8 +9,8 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.inject.Singleton;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -18,8 +18,8 @@ import java.util.function.Function;
 /**
  * The service's one way to the database: every use holds a pooled connection for a bounded time.
  * <ul>
- *   <li>a connection that does not come within {@code db.acquire-timeout} ({@link #forBackgroundWork()}: longer) refuses the request
- *       ({@link DatabaseUnavailable}, answered 503);</li>
+ *   <li>a connection that does not come within {@code db.acquire-timeout} (for {@link #forBackgroundWork()}: longer)
+ *       refuses the request ({@link DatabaseUnavailable}, answered 503);</li>
  *   <li>work that does not finish within its deadline ({@code db.transaction-timeout} unless given) refuses the
  *       request and <em>closes</em> its connection: statements unanswered that long mean a silent database or a
  *       connection whose answers no longer arrive (a fail-over that closed nothing), and returning it to the pool

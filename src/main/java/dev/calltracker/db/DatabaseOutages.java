@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 public class DatabaseOutages {
 
     private static final Logger LOG = Logger.getLogger(DatabaseOutages.class);
+    private static final long QUIET_BEFORE_THE_END_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final Map<Phase, Counter> refusals = new EnumMap<>(Phase.class);
     private final Counter discarded;
@@ -28,6 +29,7 @@ public class DatabaseOutages {
     private final AtomicLong refusedInEpisode = new AtomicLong();
     private final AtomicLong discardedInEpisode = new AtomicLong();
     private volatile long episodeStartedNanos;
+    private volatile long lastTroubleNanos;
     private volatile boolean inEpisode;
 
     public DatabaseOutages(MeterRegistry registry) {
@@ -60,14 +62,18 @@ public class DatabaseOutages {
         begin(why);
     }
 
-    /** The database answered: ends the episode under way, if any (a volatile read otherwise). */
+    /**
+     * The database answered: ends the episode under way once the database has answered for a second without
+     * trouble (a pool briefly full under a burst is one episode, not one per request). A volatile read otherwise.
+     */
     void answered() {
-        if (inEpisode) {
+        if (inEpisode && System.nanoTime() - lastTroubleNanos > QUIET_BEFORE_THE_END_NANOS) {
             end();
         }
     }
 
     private synchronized void begin(String what) {
+        lastTroubleNanos = System.nanoTime();
         if (!inEpisode) {
             episodeStartedNanos = System.nanoTime();
             inEpisode = true;
@@ -77,7 +83,7 @@ public class DatabaseOutages {
     }
 
     private synchronized void end() {
-        if (inEpisode) {
+        if (inEpisode && System.nanoTime() - lastTroubleNanos > QUIET_BEFORE_THE_END_NANOS) {
             inEpisode = false;
             Duration lasted = Duration.ofNanos(System.nanoTime() - episodeStartedNanos);
             LOG.infof("Database answering again after %d ms: %d requests refused, %d connections closed meanwhile",

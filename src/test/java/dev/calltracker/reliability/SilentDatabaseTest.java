@@ -14,6 +14,7 @@ import dev.calltracker.testing.PostgresTestResource;
 import dev.calltracker.testing.StallingProxy;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioApiTestResource;
+import dev.calltracker.testing.TwilioDelivery;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -58,18 +59,16 @@ class SilentDatabaseTest {
         }
     }
 
-    /** Twilio's read timeout, the fragment's {@code rt}: an answer later than this is no answer. */
-    static final Duration TWILIO_READ_TIMEOUT = Duration.ofMillis(7_000);
+    static final Duration TWILIO_READ_TIMEOUT = TwilioDelivery.READ_TIMEOUT;
     static final Duration STALL = Duration.ofSeconds(20);
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
     final TestSql sql = TestSql.ownConnections();
     final TwilioFake twilio = TwilioFake.forTests();
+    final TwilioDelivery delivery = new TwilioDelivery(twilio);
 
-    record Timed(int status, String retryAfter, String body, Duration took) {
-        boolean acknowledged() {
-            return status >= 200 && status < 300;
-        }
+    /** A probe's answer. */
+    record Probe(int status, String body, Duration took) {
     }
 
     @AfterEach
@@ -97,13 +96,13 @@ class SilentDatabaseTest {
             proxy.freeze();
             long frozenAt = System.nanoTime();
             List<Map<String, String>> duringTheStall = calls.stream().map(c -> c.dialedLeg().get(0)).toList();
-            List<CompletableFuture<Timed>> answers = duringTheStall.stream()
-                    .map(r -> CompletableFuture.supplyAsync(() -> deliver(r), clients)).toList();
+            CompletableFuture<List<TwilioDelivery.Attempt>> answers =
+                    CompletableFuture.supplyAsync(() -> delivery.allAtOnce(duringTheStall, clients));
             List<String> probes = new ArrayList<>();
             Duration firstDown = null;
             while (System.nanoTime() - frozenAt < STALL.toNanos()) {
-                Timed ready = get("/q/health/ready");
-                Timed live = get("/q/health/live");
+                Probe ready = get("/q/health/ready");
+                Probe live = get("/q/health/live");
                 Duration since = Duration.ofNanos(System.nanoTime() - frozenAt);
                 probes.add(String.format("%5d ms: ready %d in %d ms, live %d in %d ms", since.toMillis(), ready.status(),
                         ready.took().toMillis(), live.status(), live.took().toMillis()));
@@ -115,7 +114,7 @@ class SilentDatabaseTest {
                 }
                 Thread.sleep(1_000);
             }
-            List<Timed> refused = answers.stream().map(CompletableFuture::join).toList();
+            List<TwilioDelivery.Attempt> refused = answers.join();
             System.out.printf("Stall: callbacks %s%nprobes:%n  %s%n", refused, String.join("\n  ", probes));
             assertThat(firstDown).as("readiness DOWN within 15 s of the stall: %s", probes)
                     .isNotNull().isLessThan(Duration.ofSeconds(15));
@@ -129,7 +128,7 @@ class SilentDatabaseTest {
             // --- the fail-over: every connection open now is a black hole; new ones reach the database ------
             proxy.blackHoleOpenConnections();
             long failedOverAt = System.nanoTime();
-            Duration firstAccepted = retryUntilAccepted(duringTheStall, clients, failedOverAt);
+            Duration firstAccepted = delivery.retriedUntilAllAcknowledged(duringTheStall, clients, failedOverAt);
             System.out.printf("Fail-over: the first retry accepted %d ms after it%n", firstAccepted.toMillis());
             assertThat(firstAccepted).as("callbacks accepted again within 30 s of the fail-over, without a restart")
                     .isLessThan(Duration.ofSeconds(30));
@@ -140,7 +139,7 @@ class SilentDatabaseTest {
                     && metric("calltracker_live_listener_connected") == 1);
             stream.nextUntilQuiet(Duration.ofSeconds(1));
             for (Map<String, String> r : watched.requests().subList(2, watched.requests().size())) {
-                assertThat(deliverUntilAccepted(r).acknowledged()).isTrue();
+                assertThat(delivery.untilAcknowledged(r).acknowledged()).isTrue();
             }
             List<LiveStreamClient.Event> live = stream.nextUntilQuiet(Duration.ofSeconds(3));
             assertThat(live).as("the stream receives changes again, announced on the new LISTEN connection").isNotEmpty();
@@ -151,7 +150,7 @@ class SilentDatabaseTest {
 
         for (BrowserCall call : calls.subList(1, calls.size())) {
             for (Map<String, String> r : call.requests().subList(2, call.requests().size())) {
-                assertThat(deliverUntilAccepted(r).acknowledged()).as("%s", r).isTrue();
+                assertThat(delivery.untilAcknowledged(r).acknowledged()).as("%s", r).isTrue();
             }
         }
         assertThat(sql.mismatches(calls)).as("calls whose final state differs from in-order delivery").isEmpty();
@@ -166,16 +165,15 @@ class SilentDatabaseTest {
         ExecutorService clients = Executors.newFixedThreadPool(calls.size());
         try {
             // All at once, so that the pool opens many connections, which then sit idle in it.
-            List<CompletableFuture<Timed>> voice = calls.stream()
-                    .map(c -> CompletableFuture.supplyAsync(() -> deliver(c.voice()), clients)).toList();
-            assertThat(voice).allSatisfy(v -> assertThat(v.join().status()).isEqualTo(200));
+            assertThat(delivery.allAtOnce(calls.stream().map(BrowserCall::voice).toList(), clients))
+                    .allSatisfy(v -> assertThat(v.status()).isEqualTo(200));
             long open = proxy.forwardingConnections();
             assertThat(open).as("pooled connections and the listening one").isGreaterThanOrEqualTo(3);
 
             proxy.blackHoleOpenConnections();
             long failedOverAt = System.nanoTime();
             List<Map<String, String>> first = calls.stream().map(c -> c.dialedLeg().get(0)).toList();
-            retryUntilAccepted(first, clients, failedOverAt);
+            delivery.retriedUntilAllAcknowledged(first, clients, failedOverAt);
             Duration allAccepted = Duration.ofNanos(System.nanoTime() - failedOverAt);
             System.out.printf("Fail-over of %d idle connections: every callback accepted %d ms after it%n", open,
                     allAccepted.toMillis());
@@ -186,7 +184,7 @@ class SilentDatabaseTest {
         }
         for (BrowserCall call : calls) {
             for (Map<String, String> r : call.requests().subList(2, call.requests().size())) {
-                assertThat(deliverUntilAccepted(r).acknowledged()).as("%s", r).isTrue();
+                assertThat(delivery.untilAcknowledged(r).acknowledged()).as("%s", r).isTrue();
             }
         }
         assertThat(sql.mismatches(calls)).isEmpty();
@@ -204,7 +202,7 @@ class SilentDatabaseTest {
             crm.setAutoCommit(false);
             statement.execute("SELECT id FROM leads WHERE id = '" + lead + "' FOR UPDATE");
             for (Map<String, String> r : call.dialedLegAndAction()) {
-                Timed answer = deliver(r);
+                TwilioDelivery.Attempt answer = delivery.once(r);
                 assertThat(answer.took()).as("answered within Twilio's read timeout: %s", answer)
                         .isLessThan(TWILIO_READ_TIMEOUT);
                 assertThat(answer.status()).as("%s", answer).isIn(200, 204, 503);
@@ -217,65 +215,22 @@ class SilentDatabaseTest {
             crm.rollback();
         }
         for (Map<String, String> r : refused) {
-            assertThat(deliver(r).acknowledged()).as("Twilio's retry once the lock is gone").isTrue();
+            assertThat(delivery.once(r).acknowledged()).as("Twilio's retry once the lock is gone").isTrue();
         }
         for (Map<String, String> r : call.requests().subList(1 + call.dialedLegAndAction().size(), call.requests().size())) {
-            assertThat(deliver(r).acknowledged()).isTrue();
+            assertThat(delivery.once(r).acknowledged()).isTrue();
         }
         assertThat(sql.mismatches(List.of(call))).isEmpty();
     }
 
-    /** Sends every request again, as Twilio's retries do, until each is acknowledged; when the first one was. */
-    private Duration retryUntilAccepted(List<Map<String, String>> requests, ExecutorService clients, long since)
-            throws InterruptedException {
-        List<Map<String, String>> pending = new ArrayList<>(requests);
-        Duration first = null;
-        while (!pending.isEmpty() && System.nanoTime() - since < Duration.ofSeconds(90).toNanos()) {
-            List<CompletableFuture<Timed>> round = pending.stream()
-                    .map(r -> CompletableFuture.supplyAsync(() -> deliver(r), clients)).toList();
-            List<Map<String, String>> still = new ArrayList<>();
-            for (int i = 0; i < round.size(); i++) {
-                if (round.get(i).join().acknowledged()) {
-                    if (first == null) {
-                        first = Duration.ofNanos(System.nanoTime() - since);
-                    }
-                } else {
-                    still.add(pending.get(i));
-                }
-            }
-            pending = still;
-            if (!pending.isEmpty()) {
-                Thread.sleep(500);
-            }
-        }
-        assertThat(pending).as("requests never accepted after the fail-over").isEmpty();
-        return first;
-    }
-
-    private Timed deliverUntilAccepted(Map<String, String> request) {
-        Timed answer = deliver(request);
-        for (int attempt = 0; !answer.acknowledged() && attempt < 10; attempt++) {
-            answer = deliver(request);
-        }
-        return answer;
-    }
-
-    private Timed deliver(Map<String, String> request) {
-        long started = System.nanoTime();
-        HttpResponse<Void> response = twilio.exchange(TwilioFake.pathOf(request), request, TWILIO_READ_TIMEOUT);
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
-        return response == null ? new Timed(-1, null, null, took)
-                : new Timed(response.statusCode(), response.headers().firstValue("Retry-After").orElse(null), null, took);
-    }
-
-    private Timed get(String path) {
+    private Probe get(String path) {
         long started = System.nanoTime();
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(twilio.publicBaseUrl() + path))
                     .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return new Timed(response.statusCode(), null, response.body(), Duration.ofNanos(System.nanoTime() - started));
+            return new Probe(response.statusCode(), response.body(), Duration.ofNanos(System.nanoTime() - started));
         } catch (Exception e) {
-            return new Timed(-1, null, e.toString(), Duration.ofNanos(System.nanoTime() - started));
+            return new Probe(-1, e.toString(), Duration.ofNanos(System.nanoTime() - started));
         }
     }
 
