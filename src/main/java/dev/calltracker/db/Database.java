@@ -12,7 +12,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -93,27 +92,11 @@ public class Database {
      * back to the pool.
      */
     private Uni<SqlConnection> acquire() {
-        return Uni.createFrom().emitter(emitter -> {
-            AtomicBoolean settled = new AtomicBoolean();
-            long timer = vertx.setTimer(Math.max(1, acquireTimeout.toMillis()), id -> {
-                if (settled.compareAndSet(false, true)) {
-                    emitter.fail(refused(Phase.ACQUIRE, acquireTimeout, null));
-                }
-            });
-            pool.getConnection().subscribe().with(connection -> {
-                if (settled.compareAndSet(false, true)) {
-                    vertx.cancelTimer(timer);
-                    emitter.complete(connection);
-                } else {
-                    connection.close().subscribe().with(ignored -> { }, ignored -> { });
-                }
-            }, failure -> {
-                if (settled.compareAndSet(false, true)) {
-                    vertx.cancelTimer(timer);
-                    emitter.fail(refused(Phase.ACQUIRE, acquireTimeout, failure));
-                }
-            });
-        });
+        return Deadline.within(vertx, acquireTimeout, pool.getConnection(), () -> { },
+                        () -> new DatabaseUnavailable(Phase.ACQUIRE, acquireTimeout, null),
+                        late -> late.close().subscribe().with(ignored -> { }, ignored -> { }))
+                // Counted once, whatever refused it: the deadline, the pool, or a new connection's own deadline.
+                .onFailure().transform(failure -> refused(Phase.ACQUIRE, acquireTimeout, failure));
     }
 
     /** One statement on a pooled connection, within the transaction deadline. */

@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,12 @@ final class Deadline {
 
     /** {@code work}'s outcome if it comes within {@code deadline}; otherwise runs {@code onExpiry} and fails with {@code failure}. */
     static <T> Uni<T> within(Vertx vertx, Duration deadline, Uni<T> work, Runnable onExpiry, Supplier<Throwable> failure) {
+        return within(vertx, deadline, work, onExpiry, failure, late -> { });
+    }
+
+    /** The same, handing an item that comes after the deadline to {@code onLateItem} (to give back what it holds). */
+    static <T> Uni<T> within(Vertx vertx, Duration deadline, Uni<T> work, Runnable onExpiry, Supplier<Throwable> failure,
+                             Consumer<T> onLateItem) {
         return Uni.createFrom().emitter(emitter -> {
             AtomicBoolean settled = new AtomicBoolean();
             long timer = vertx.setTimer(Math.max(1, deadline.toMillis()), id -> {
@@ -32,6 +39,8 @@ final class Deadline {
                 if (settled.compareAndSet(false, true)) {
                     vertx.cancelTimer(timer);
                     emitter.complete(item);
+                } else {
+                    onLateItem.accept(item);
                 }
             }, error -> {
                 if (settled.compareAndSet(false, true)) {

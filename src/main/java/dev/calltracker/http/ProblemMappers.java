@@ -8,6 +8,7 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.WebApplicationException;
 import io.vertx.pgclient.PgException;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -23,7 +24,7 @@ public class ProblemMappers {
             405, "method not allowed",
             415, "unsupported Content-Type: Twilio endpoints accept application/x-www-form-urlencoded");
 
-    private static final java.util.Set<String> RETRYABLE_STATES = java.util.Set.of("55P03", "25P03", "40001", "40P01");
+    private static final Set<String> RETRYABLE_STATES = Set.of("55P03", "25P03", "40001", "40P01");
 
     @ServerExceptionMapper
     public Response rejected(RequestRejected e) {
