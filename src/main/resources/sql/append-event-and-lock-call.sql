@@ -4,7 +4,8 @@
 -- result stored for the call's dialed leg (known, or named by this event as $11), which the AMD callback could
 -- not link to the call when it came before the call knew that leg.
 -- $1 call_sid, $2 leg_sid, $3 kind, $4 status word, $5 sequence_number, $6 twilio_timestamp, $7 received_at,
--- $8 source, $9 dedupe_key, $10 params (json), $11 the dialed leg the event names or NULL
+-- $8 source, $9 dedupe_key, $10 params (json), $11 the dialed leg the event names or NULL, $12 the AMD results'
+-- key prefix (CallEventKind.AMD: a result's key is it and the dialed leg's sid)
 WITH ev AS (
     INSERT INTO call_events (call_sid, leg_sid, kind, status, sequence_number, twilio_timestamp,
                              received_at, source, dedupe_key, params)
@@ -16,4 +17,4 @@ SELECT $1, 'initiated', received_at, received_at, received_at FROM ev
 ON CONFLICT (call_sid) DO UPDATE
     SET last_event_at = GREATEST(c.last_event_at, EXCLUDED.last_event_at)
 RETURNING *, (SELECT e.status FROM call_events e
-               WHERE e.dedupe_key = 'amd:' || COALESCE(c.dialed_call_sid, $11)) AS amd_answered_by
+               WHERE e.dedupe_key = $12 || COALESCE(c.dialed_call_sid, $11)) AS amd_answered_by

@@ -5,7 +5,8 @@
 -- whether the call exists; the call's columns are null when nothing was written (unknown call, or a
 -- re-delivery of an event already stored).
 -- $1 call_sid, $2 leg_sid, $3 kind, $4 status word, $5 sequence_number, $6 twilio_timestamp, $7 received_at,
--- $8 source, $9 dedupe_key, $10 params (json), $11 unused (the parent leg names no dialed leg)
+-- $8 source, $9 dedupe_key, $10 params (json), $11 unused (the parent leg names no dialed leg), $12 the AMD
+-- results' key prefix (as in append-event-and-lock-call.sql)
 WITH known AS (
     SELECT id FROM call_recordings WHERE call_sid = $1 FOR UPDATE),
 ev AS (
@@ -18,5 +19,5 @@ c AS (
     UPDATE call_recordings c SET last_event_at = GREATEST(c.last_event_at, ev.received_at)
       FROM ev WHERE c.call_sid = $1
  RETURNING c.*, (SELECT e.status FROM call_events e
-                  WHERE e.dedupe_key = 'amd:' || COALESCE(c.dialed_call_sid, $11::text)) AS amd_answered_by)
+                  WHERE e.dedupe_key = $12 || COALESCE(c.dialed_call_sid, $11::text)) AS amd_answered_by)
 SELECT EXISTS (SELECT 1 FROM known) AS known, c.* FROM (SELECT 1) one LEFT JOIN c ON true

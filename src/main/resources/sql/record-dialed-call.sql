@@ -3,8 +3,9 @@
 -- together with the lead check, before its answer (one round trip): a lead that does not exist must not fail
 -- it (leads are referenced by a foreign key), so it links only an existing lead; the voice webhook refuses
 -- that dial and rolls this back. A new activity is numbered by the lead's activity_seq and announced with
--- pg_notify, as in save-transition.sql.
--- $1 call_sid, $2 lead_id, $3 to_number, $4 caller, $5 received_at, $6 status word, $7 params (json)
+-- pg_notify if a stream watches the lead, as in save-transition.sql.
+-- $1 call_sid, $2 lead_id, $3 to_number, $4 caller, $5 received_at, $6 status word, $7 params (json),
+-- $8 and $9 the lead's watch lock (db/Watches)
 WITH ev AS (
     INSERT INTO call_events (call_sid, leg_sid, kind, status, received_at, source, dedupe_key, params)
     VALUES ($1, $1, 'voice', $6, $5, 'callback', 'voice:' || $1, $7)
@@ -36,5 +37,6 @@ a AS (
       FROM fresh JOIN l ON l.id = fresh.lead_id
     ON CONFLICT (call_id) DO NOTHING
  RETURNING lead_id, lead_seq)
-SELECT c.*, (SELECT count(pg_notify('lead_activity', a.lead_id::text || '/' || a.lead_seq::text)) FROM a) AS announced
+SELECT c.*, (SELECT count(pg_notify('lead_activity', a.lead_id::text || '/' || a.lead_seq::text)) FROM a
+              WHERE NOT pg_try_advisory_xact_lock($8, $9)) AS announced
   FROM c

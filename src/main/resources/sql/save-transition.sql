@@ -4,12 +4,14 @@
 -- timeline is created or refreshed when what it shows changed ($16 = 1, decided by CallChange.changesTimeline);
 -- then the lead's activity_seq numbers the change (under the lead's row lock, so in commit order) and pg_notify
 -- announces it to the live streams of every replica, delivered only when this transaction commits (payload:
--- lead id and number). The statement must stay under 2,048 characters once its comments are dropped
+-- lead id and number), if a stream watches the lead: unless the lead's watch lock ($18, $19: db/Watches) can be
+-- taken exclusively, which it then keeps until commit, so a stream starting to watch waits for this commit. The statement must stay under 2,048 characters once its comments are dropped
 -- (CallRepositoryStatementsTest): the client caches only shorter prepared statements; hence the terse layout.
 -- $1 id, $2 status, $3 dialed_call_sid, $4 to_number, $5 answered_at, $6 ended_at, $7 ended_at_estimated,
 -- $8 duration_seconds, $9 recording_sid, $10 recording_url, $11 recording_duration_seconds, $12 parent_ended_at,
 -- $13 resolution, $14 contact time or NULL, $15 the contact time this call had set before or NULL,
--- $16 1 when the change shows on the timeline, else 0, $17 answered_by (answering-machine detection)
+-- $16 1 when the change shows on the timeline, else 0, $17 answered_by (answering-machine detection),
+-- $18 and $19 the lead's watch lock (Watches.LEAD_ACTIVITY's space, the lead's key)
 -- Rows of the original system may name deleted leads: no lead row (l), then no activity (a). Data-modifying
 -- CTEs run whether or not the final SELECT reads them; it returns how many changes it announced.
 WITH c AS (
@@ -25,9 +27,9 @@ l AS (
      SET status = CASE WHEN leads.status = 'new' AND $14::timestamptz IS NOT NULL THEN 'contacted'
                        ELSE leads.status END,
          last_contacted_at = CASE
-             WHEN leads.last_contacted_at IS NULL OR leads.last_contacted_at < $14::timestamptz
-                  OR leads.last_contacted_at = $15::timestamptz
-             THEN COALESCE($14::timestamptz, leads.last_contacted_at) ELSE leads.last_contacted_at END,
+           WHEN leads.last_contacted_at IS NULL OR leads.last_contacted_at < $14::timestamptz
+                OR leads.last_contacted_at = $15::timestamptz
+           THEN COALESCE($14::timestamptz, leads.last_contacted_at) ELSE leads.last_contacted_at END,
          activity_seq = leads.activity_seq + $16::int
     FROM c
    WHERE leads.id = c.lead_id AND ($14::timestamptz IS NOT NULL OR $16::int = 1)
@@ -44,4 +46,5 @@ a AS (
          answered_at = EXCLUDED.answered_at, ended_at = EXCLUDED.ended_at, recording_url = EXCLUDED.recording_url,
          answered_by = EXCLUDED.answered_by, lead_seq = EXCLUDED.lead_seq, updated_at = now()
   RETURNING lead_id, lead_seq)
-SELECT count(pg_notify('lead_activity', lead_id::text || '/' || lead_seq::text)) AS announced FROM a
+SELECT count(pg_notify('lead_activity', concat(lead_id, '/', lead_seq))) AS announced FROM a
+ WHERE NOT pg_try_advisory_xact_lock($18, $19)

@@ -23,4 +23,21 @@ public enum CallEventKind {
     public String value() {
         return name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
+
+    /**
+     * The start of every {@code call_events.dedupe_key} of this kind. An AMD result's key is this and the dialed
+     * leg's sid, one result per leg: the statements that read a call's result look it up by that key.
+     */
+    public String keyPrefix() {
+        return value() + ":";
+    }
+
+    /** The dedupe key of an event of this kind: equal for every delivery of the event that {@code parts} name. */
+    public String dedupeKey(Object... parts) {
+        StringBuilder key = new StringBuilder(keyPrefix());
+        for (int i = 0; i < parts.length; i++) {
+            key.append(i == 0 ? "" : ":").append(parts[i]);
+        }
+        return key.toString();
+    }
 }

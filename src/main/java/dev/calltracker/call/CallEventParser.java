@@ -46,7 +46,7 @@ public final class CallEventParser {
         CallStatus.fromTwilio(word).ifPresentOrElse(
                 status -> observation.status(status, timestamp != null ? timestamp : receivedAt, false),
                 () -> warnUnknownStatus("CallStatus", word, callSid));
-        String dedupeKey = "dialed-status:" + legSid + ":" + (sequence != null ? sequence : word);
+        String dedupeKey = CallEventKind.DIALED_STATUS.dedupeKey(legSid, sequence != null ? sequence : word);
         return new CallEvent(callSid, legSid, CallEventKind.DIALED_STATUS, word, sequence, timestamp, receivedAt,
                 dedupeKey, p.asMap(), observation.build());
     }
@@ -67,7 +67,7 @@ public final class CallEventParser {
         CallStatus.fromTwilio(word).ifPresentOrElse(
                 status -> observation.status(status, receivedAt, true),
                 () -> warnUnknownStatus("DialCallStatus", word, callSid));
-        String dedupeKey = "dial-action:" + callSid + ":" + (dialedSid != null ? dialedSid : "-");
+        String dedupeKey = CallEventKind.DIAL_ACTION.dedupeKey(callSid, dialedSid != null ? dialedSid : "-");
         return new CallEvent(callSid, callSid, CallEventKind.DIAL_ACTION, word, null, null, receivedAt, dedupeKey,
                 p.asMap(), observation.build());
     }
@@ -89,7 +89,7 @@ public final class CallEventParser {
                     }
                 },
                 () -> warnUnknownStatus("CallStatus", word, callSid));
-        String dedupeKey = "parent-status:" + callSid + ":" + word;
+        String dedupeKey = CallEventKind.PARENT_STATUS.dedupeKey(callSid, word);
         return new CallEvent(callSid, callSid, CallEventKind.PARENT_STATUS, word, sequence, timestamp, receivedAt,
                 dedupeKey, p.asMap(), observation.build());
     }
@@ -106,7 +106,7 @@ public final class CallEventParser {
         boolean completed = "completed".equals(word);
         var observation = CallObservation.from(Source.CALLBACK)
                 .recording(recordingSid, completed ? url : null, completed ? duration : null, completed);
-        String dedupeKey = "recording:" + recordingSid + ":" + word;
+        String dedupeKey = CallEventKind.RECORDING.dedupeKey(recordingSid, word);
         return new CallEvent(callSid, callSid, CallEventKind.RECORDING, word, null, null, receivedAt, dedupeKey,
                 p.asMap(), observation.build());
     }
@@ -125,7 +125,7 @@ public final class CallEventParser {
         var observation = CallObservation.from(Source.CALLBACK);
         AnsweredBy.fromTwilio(word).ifPresentOrElse(observation::answeredBy,
                 () -> warnUnknownStatus("AnsweredBy", word, legSid));
-        return new CallEvent(legSid, legSid, CallEventKind.AMD, word, null, null, receivedAt, "amd:" + legSid,
+        return new CallEvent(legSid, legSid, CallEventKind.AMD, word, null, null, receivedAt, CallEventKind.AMD.dedupeKey(legSid),
                 p.asMap(), observation.build());
     }
 

@@ -1,6 +1,7 @@
 package dev.calltracker.call;
 
 import dev.calltracker.db.SqlFile;
+import dev.calltracker.db.Watches;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.sqlclient.Row;
@@ -71,7 +72,8 @@ public class CallRepository {
                 .addValue(e.observation().source().value())
                 .addValue(e.dedupeKey())
                 .addValue(json(e.params()))
-                .addValue(e.observation().dialedSid());
+                .addValue(e.observation().dialedSid())
+                .addValue(CallEventKind.AMD.keyPrefix());
     }
 
     /**
@@ -93,7 +95,7 @@ public class CallRepository {
      * event is a re-delivery: nothing was written.
      */
     public Uni<Optional<StoredAmdResult>> appendAmdResultAndLockCall(SqlClient db, CallEvent e) {
-        Tuple args = Tuple.of(e.legSid(), e.statusWord(), e.receivedAt(), json(e.params()));
+        Tuple args = Tuple.of(e.legSid(), e.statusWord(), e.receivedAt(), json(e.params()), e.dedupeKey());
         return db.preparedQuery(appendAmdResultAndLockCall).execute(args).map(first(row -> new StoredAmdResult(
                 row.getUUID("id") == null ? Optional.empty() : Optional.of(CallRow.from(row)))));
     }
@@ -118,7 +120,9 @@ public class CallRepository {
                 .addValue(change.leadContact().map(LeadContact::contactedAt).orElse(null))
                 .addValue(change.leadContact().map(LeadContact::replaces).orElse(null))
                 .addValue(change.changesTimeline() ? 1 : 0)
-                .addValue(next.answeredBy() == null ? null : next.answeredBy().value());
+                .addValue(next.answeredBy() == null ? null : next.answeredBy().value())
+                .addValue(Watches.LEAD_ACTIVITY.space())
+                .addValue(Watches.keyOf(change.call().leadId()));
         return db.preparedQuery(saveTransition).execute(args).replaceWithVoid();
     }
 
@@ -135,7 +139,9 @@ public class CallRepository {
                 .addValue(caller)
                 .addValue(receivedAt)
                 .addValue(params.get("CallStatus"))
-                .addValue(json(params));
+                .addValue(json(params))
+                .addValue(Watches.LEAD_ACTIVITY.space())
+                .addValue(Watches.keyOf(leadId));
         return db.preparedQuery(recordDialedCall).execute(args)
                 .map(first(row -> new DialedCall(CallRow.from(row), Boolean.TRUE.equals(row.getBoolean("inserted")))));
     }
@@ -145,7 +151,7 @@ public class CallRepository {
      * leg; empty when it does not exist.
      */
     public Uni<Optional<CallRow>> lockCall(SqlClient db, UUID id) {
-        return db.preparedQuery(lockCall).execute(Tuple.of(id)).map(first(CallRow::from));
+        return db.preparedQuery(lockCall).execute(Tuple.of(id, CallEventKind.AMD.keyPrefix())).map(first(CallRow::from));
     }
 
     private static JsonObject json(Map<String, String> params) {

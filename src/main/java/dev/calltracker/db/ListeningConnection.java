@@ -2,11 +2,20 @@ package dev.calltracker.db;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
+import io.vertx.sqlclient.Tuple;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -17,16 +26,25 @@ import org.jboss.logging.Logger;
  * finishes opening, and notices a connection whose answers stopped arriving only when the kernel does (with
  * default keepalive, after hours), while no notification can arrive.
  *
- * <p>{@code onListening} runs each time it listens (again): notifications sent meanwhile reached nobody.
+ * <p>It also holds the watches ({@link Watches}) its listeners ask for, each once however many ask, and takes them
+ * again on every new connection before {@code onListening} runs: notifications sent meanwhile reached nobody, and
+ * changes nobody watched were not announced at all, so what it wakes up must read them.
+ *
+ * <p>Its state is kept on one Vert.x context, where the connection's answers arrive too.
  */
 public final class ListeningConnection {
 
     private static final Logger LOG = Logger.getLogger(ListeningConnection.class);
 
-    /** Settings of one listening connection. */
-    public record Settings(String channel, Duration pingEvery, Duration deadline, Duration firstRetryDelay,
-                           Duration maxRetryDelay) {
+    /** Settings of one listening connection; {@code watches} is the kind of key it holds watches on. */
+    public record Settings(String channel, Watches watches, Duration pingEvery, Duration deadline,
+                           Duration firstRetryDelay, Duration maxRetryDelay) {
     }
+
+    private static final String WATCH = "SELECT count(*) FROM (SELECT pg_advisory_lock_shared($1, key) "
+            + "FROM unnest($2::int[]) AS key) AS held";
+    private static final String UNWATCH = "SELECT count(*) FILTER (WHERE pg_advisory_unlock_shared($1, key)) "
+            + "FROM unnest($2::int[]) AS key";
 
     private final Vertx vertx;
     private final PgConnectOptions options;
@@ -35,6 +53,15 @@ public final class ListeningConnection {
     private final Runnable onListening;
     private final Counter reconnects;
     private final Counter pingsUnanswered;
+
+    private final Context context;
+    /** How many ask to watch each key; a key is in here while one does. */
+    private final Map<Integer, Integer> wanted = new HashMap<>();
+    /** The keys the current connection holds a watch on. */
+    private final Set<Integer> held = new HashSet<>();
+    /** Who waits for a key to be held. */
+    private final Map<Integer, List<Promise<Void>>> waiting = new HashMap<>();
+    private boolean syncing;
 
     private volatile PgConnection connection;
     private volatile boolean stopped;
@@ -45,6 +72,7 @@ public final class ListeningConnection {
     public ListeningConnection(Vertx vertx, PgConnectOptions options, Settings settings, MeterRegistry registry,
                                Consumer<String> onNotification, Runnable onListening) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.options = options;
         this.settings = settings;
         this.onNotification = onNotification;
@@ -61,7 +89,83 @@ public final class ListeningConnection {
     }
 
     public void start() {
-        vertx.runOnContext(v -> connect());
+        context.runOnContext(v -> connect());
+    }
+
+    /**
+     * Watches {@code key} ({@link Settings#watches()}) until {@link #unwatch}: completes once the database knows it,
+     * from then on every change of it is announced. While no connection listens it completes when one does.
+     */
+    public Future<Void> watch(int key) {
+        Promise<Void> watched = Promise.promise();
+        context.runOnContext(v -> {
+            wanted.merge(key, 1, Integer::sum);
+            if (connection != null && held.contains(key)) {
+                watched.complete();
+            } else {
+                waiting.computeIfAbsent(key, k -> new ArrayList<>()).add(watched);
+                syncWatches();
+            }
+        });
+        return watched.future();
+    }
+
+    /** One watch of {@code key} fewer; the database is told once nobody watches it. */
+    public void unwatch(int key) {
+        context.runOnContext(v -> {
+            if (wanted.computeIfPresent(key, (k, n) -> n > 1 ? n - 1 : null) == null) {
+                waiting.remove(key); // they all stopped waiting
+                syncWatches();
+            }
+        });
+    }
+
+    /**
+     * Brings the connection's watches to what is wanted, one statement at a time; then {@code then} runs. A statement
+     * that fails or does not answer in time costs the connection (the next one takes every watch again).
+     */
+    private void syncWatches(Runnable then) {
+        PgConnection current = connection;
+        if (current == null) {
+            return;
+        }
+        if (syncing) {
+            return; // the statement in flight syncs again when it is answered
+        }
+        List<Integer> toWatch = wanted.keySet().stream().filter(key -> !held.contains(key)).toList();
+        List<Integer> toUnwatch = held.stream().filter(key -> !wanted.containsKey(key)).toList();
+        if (toWatch.isEmpty() && toUnwatch.isEmpty()) {
+            then.run();
+            return;
+        }
+        syncing = true;
+        boolean watching = !toWatch.isEmpty();
+        List<Integer> keys = watching ? toWatch : toUnwatch;
+        // A key being unwatched counts as not held from now: a watch asked meanwhile waits for it to be taken again.
+        if (!watching) {
+            keys.forEach(held::remove);
+        }
+        answeredWithin(current, watching ? WATCH : UNWATCH,
+                Tuple.tuple().addInteger(settings.watches().space()).addArrayOfInteger(keys.toArray(Integer[]::new)), () -> {
+                    if (connection != current) {
+                        return; // lost meanwhile: the next connection takes every watch again
+                    }
+                    syncing = false;
+                    if (watching) {
+                        held.addAll(keys);
+                        keys.forEach(key -> {
+                            List<Promise<Void>> watchers = waiting.remove(key);
+                            if (watchers != null) {
+                                watchers.forEach(Promise::tryComplete);
+                            }
+                        });
+                    }
+                    syncWatches(then); // what was asked meanwhile, and the unwatches after the watches
+                });
+    }
+
+    private void syncWatches() {
+        syncWatches(() -> { });
     }
 
     public void stop() {
@@ -110,7 +214,7 @@ public final class ListeningConnection {
             }
         });
         opened.closeHandler(v -> lost(opened));
-        answeredWithin(opened, "LISTEN \"" + settings.channel().replace("\"", "\"\"") + "\"", () -> {
+        answeredWithin(opened, "LISTEN \"" + settings.channel().replace("\"", "\"\"") + "\"", Tuple.tuple(), () -> {
             connection = opened;
             failedAttempts = 0;
             if (everListened) {
@@ -119,20 +223,22 @@ public final class ListeningConnection {
             }
             everListened = true;
             schedulePing(opened);
-            onListening.run();
+            held.clear();
+            syncing = false;
+            syncWatches(onListening);
         });
     }
 
     private void schedulePing(PgConnection pinged) {
         pingTimer = vertx.setTimer(Math.max(1, settings.pingEvery().toMillis()), id -> {
             if (connection == pinged && !stopped) {
-                answeredWithin(pinged, "SELECT 1", () -> schedulePing(pinged));
+                answeredWithin(pinged, "SELECT 1", Tuple.tuple(), () -> schedulePing(pinged));
             }
         });
     }
 
     /** Runs {@code sql} on {@code target}; {@code then} if it answers in time, otherwise closes the connection. */
-    private void answeredWithin(PgConnection target, String sql, Runnable then) {
+    private void answeredWithin(PgConnection target, String sql, Tuple args, Runnable then) {
         boolean[] answered = new boolean[1];
         long timer = vertx.setTimer(Math.max(1, settings.deadline().toMillis()), id -> {
             if (!answered[0]) {
@@ -142,7 +248,7 @@ public final class ListeningConnection {
                 PhysicalConnection.close(target);
             }
         });
-        target.query(sql).execute().onComplete(outcome -> {
+        (args.size() == 0 ? target.query(sql).execute() : target.preparedQuery(sql).execute(args)).onComplete(outcome -> {
             answered[0] = true;
             vertx.cancelTimer(timer);
             if (outcome.succeeded()) {

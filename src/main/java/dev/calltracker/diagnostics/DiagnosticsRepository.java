@@ -7,6 +7,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import dev.calltracker.db.Database;
+import dev.calltracker.db.SqlFile;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,7 +19,11 @@ import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.StreamSupport;
 
-/** The operator's questions as queries (the original system's CHECK_STUCK_CALLS.sql, answered as records). */
+/**
+ * The operator's questions as queries (the original system's CHECK_STUCK_CALLS.sql, answered as records). Fixed
+ * statements are in {@code src/main/resources/sql/}; those about open calls are composed with the reconciler's
+ * predicates ({@link StuckCallRepository#openPredicate}), which must render as the partial index's.
+ */
 @ApplicationScoped
 public class DiagnosticsRepository {
 
@@ -53,6 +58,9 @@ public class DiagnosticsRepository {
                                 int closed, int leftOpen, long twilioRequests, long rateLimited, Long backlogAfter) {
     }
 
+    private final String findUncontactedLeads = SqlFile.load("find-uncontacted-leads.sql");
+    private final String findReconcilerDecisions = SqlFile.load("find-reconciler-decisions.sql");
+    private final String findReconcileRuns = SqlFile.load("find-reconcile-runs.sql");
     private final Database database;
 
     public DiagnosticsRepository(Database database) {
@@ -94,13 +102,7 @@ public class DiagnosticsRepository {
 
     /** Leads still {@code new} although one of their calls connected, most recently connected first. */
     public Uni<List<UncontactedLead>> uncontactedLeads(int limit) {
-        return list("""
-                SELECT l.id, l.first_name, l.last_name, l.status, l.last_contacted_at,
-                       count(c.id) AS connected_calls, max(COALESCE(c.ended_at, c.answered_at)) AS last_connected_at
-                  FROM leads l JOIN call_recordings c ON c.lead_id = l.id
-                 WHERE l.status = 'new' AND c.status = ANY($2)
-                 GROUP BY l.id ORDER BY last_connected_at DESC NULLS LAST LIMIT $1""",
-                Tuple.of(limit, ContactRule.CONNECTED.stream().map(CallStatus::value).toArray(String[]::new)),
+        return list(findUncontactedLeads, Tuple.of(limit, ContactRule.CONNECTED.stream().map(CallStatus::value).toArray(String[]::new)),
                 r -> new UncontactedLead(r.getUUID("id"), r.getString("first_name"), r.getString("last_name"),
                         r.getString("status"), r.getOffsetDateTime("last_contacted_at"), r.getLong("connected_calls"),
                         r.getOffsetDateTime("last_connected_at")));
@@ -108,9 +110,7 @@ public class DiagnosticsRepository {
 
     /** The reconciler's decisions, newest first. */
     public Uni<List<ReconcilerDecision>> reconcilerDecisions(int limit) {
-        return list("SELECT e.call_sid, e.status AS decision, e.source, e.received_at AS decided_at, e.params, "
-                + "c.status AS call_status FROM call_events e LEFT JOIN call_recordings c ON c.call_sid = e.call_sid "
-                + "WHERE e.kind = 'reconciler' ORDER BY e.id DESC LIMIT $1", Tuple.of(limit), r -> {
+        return list(findReconcilerDecisions, Tuple.of(limit), r -> {
                     JsonObject params = (JsonObject) r.getValue("params");
                     return new ReconcilerDecision(r.getString("call_sid"), r.getString("decision"), r.getString("source"),
                             r.getOffsetDateTime("decided_at"), params == null ? Map.of() : params.getMap(),
@@ -120,8 +120,7 @@ public class DiagnosticsRepository {
 
     /** The reconciler's runs on every replica, newest first. */
     public Uni<List<ReconcilerRun>> reconcilerRuns(int limit) {
-        return list("SELECT *, (extract(epoch FROM finished_at - started_at) * 1000)::bigint AS duration_ms "
-                + "FROM reconcile_runs ORDER BY finished_at DESC LIMIT $1", Tuple.of(limit),
+        return list(findReconcileRuns, Tuple.of(limit),
                 r -> new ReconcilerRun(r.getUUID("run_id").toString(), r.getString("replica"), r.getString("trigger"),
                         r.getOffsetDateTime("started_at"), r.getOffsetDateTime("finished_at"), r.getLong("duration_ms"),
                         r.getString("stopped_because"), r.getInteger("batches"), r.getInteger("claimed"),

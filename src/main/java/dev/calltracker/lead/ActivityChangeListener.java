@@ -3,6 +3,7 @@ package dev.calltracker.lead;
 import dev.calltracker.db.DatabaseConfig;
 import dev.calltracker.db.DatabasePoolCreator;
 import dev.calltracker.db.ListeningConnection;
+import dev.calltracker.db.Watches;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,10 +24,11 @@ import org.jboss.logging.Logger;
 
 /**
  * This replica's one listening connection: {@code LISTEN lead_activity}, where every replica's writes announce
- * a lead's activity change when they commit (payload {@code <lead id>/<change number>}, see save-transition.sql).
+ * a lead's activity change when they commit (payload {@code <lead id>/<change number>}, see save-transition.sql),
+ * if someone watches the lead: the connection watches the leads this replica streams ({@link Watches#LEAD_ACTIVITY}).
  * It wakes up the streams of that lead on this replica. The connection is pinged and replaced when it stops
- * answering ({@link ListeningConnection}); once it listens again every stream is woken up, because changes
- * committed meanwhile were announced to nobody: the streams read them from the database.
+ * answering ({@link ListeningConnection}); once it listens and watches again every stream is woken up, because
+ * changes committed meanwhile were announced to nobody: the streams read them from the database.
  */
 @ApplicationScoped
 public class ActivityChangeListener {
@@ -48,7 +50,7 @@ public class ActivityChangeListener {
         user.ifPresent(options::setUser);
         password.ifPresent(options::setPassword);
         listener = new ListeningConnection(vertx, DatabasePoolCreator.forService(options, database),
-                new ListeningConnection.Settings(CHANNEL, config.listenerPing(), database.connectTimeout(),
+                new ListeningConnection.Settings(CHANNEL, Watches.LEAD_ACTIVITY, config.listenerPing(), database.connectTimeout(),
                         config.reconnectDelay(), config.reconnectMaxDelay()),
                 registry, this::announced, this::listening);
         registry.gauge("calltracker.live.listener.connected", listener, l -> l.listening() ? 1 : 0);
@@ -64,23 +66,28 @@ public class ActivityChangeListener {
     }
 
     /**
-     * Wake-ups for one stream of this lead: first {@link #ANY_CHANGE} at once, then the number of each change
-     * announced, or {@link #ANY_CHANGE} after a reconnect. A stream busy reading gets only the latest wake-up:
-     * a read returns every change after the stream's position, so earlier ones add nothing.
+     * Wake-ups for one stream of this lead: first {@link #ANY_CHANGE} once the lead is watched, then the number of
+     * each change announced, or {@link #ANY_CHANGE} after a reconnect. A stream busy reading gets only the latest
+     * wake-up: a read returns every change after the stream's position, so earlier ones add nothing.
      */
     public Multi<Long> wakeUps(UUID leadId) {
+        int key = Watches.keyOf(leadId);
         return Multi.createFrom().<Long>emitter(emitter -> {
-            // Registered before the first wake-up, so no change committed after the first read is missed.
+            // Registered, and the lead watched, before the first wake-up: every change committed after the first
+            // read started is announced, and one committing meanwhile made the watch wait for it (Watches).
             streamsByLead.compute(leadId, (id, streams) -> {
                 Set<MultiEmitter<? super Long>> set = streams != null ? streams : ConcurrentHashMap.newKeySet();
                 set.add(emitter);
                 return set;
             });
-            emitter.onTermination(() -> streamsByLead.computeIfPresent(leadId, (id, streams) -> {
-                streams.remove(emitter);
-                return streams.isEmpty() ? null : streams;
-            }));
-            emitter.emit(ANY_CHANGE);
+            emitter.onTermination(() -> {
+                streamsByLead.computeIfPresent(leadId, (id, streams) -> {
+                    streams.remove(emitter);
+                    return streams.isEmpty() ? null : streams;
+                });
+                listener.unwatch(key);
+            });
+            listener.watch(key).onSuccess(watched -> emitter.emit(ANY_CHANGE));
         }, BackPressureStrategy.LATEST);
     }
 

@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import dev.calltracker.call.CallEventKind;
 import dev.calltracker.call.CallEventRecorder;
 import dev.calltracker.call.CallEventRecorder.Outcome;
 import dev.calltracker.call.ContactRule;
@@ -98,7 +99,7 @@ public class StuckCallDecider {
         params.put("run", run.id());
         params.put("replica", run.replica().name());
         ReconcilerFinding finding = new ReconcilerFinding(call.callSid(), decision.word(), decision.observation(),
-                params, "reconciler:" + call.callSid() + ":" + run.id(), OffsetDateTime.now(clock));
+                params, CallEventKind.RECONCILER.dedupeKey(call.callSid(), run.id()), OffsetDateTime.now(clock));
         return recorder.recordFinding(finding, call.id(), call.lastEventAt()).map(outcome -> outcome == Outcome.SUPERSEDED
                 ? entry(call, Decision.leave(ReconcileOutcome.CHANGED,
                         "an event arrived while Twilio was asked; left for the next run"), false)

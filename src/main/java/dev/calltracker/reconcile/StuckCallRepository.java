@@ -1,6 +1,7 @@
 package dev.calltracker.reconcile;
 
 import dev.calltracker.call.CallStatus;
+import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -13,9 +14,16 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 
-/** The reconciler's queries: claiming candidates across replicas in queue order, releasing them, the backlog, the run log. */
+/**
+ * The reconciler's queries: claiming candidates across replicas in queue order, releasing them, the backlog, the run
+ * log. The fixed statements are in {@code src/main/resources/sql/}; the claims and the backlog are composed here,
+ * because their predicates must render exactly as the indexes' (from {@link CallStatus}, one place for the rule).
+ */
 @ApplicationScoped
 public class StuckCallRepository {
+
+    private final String releaseClaimedCalls = SqlFile.load("release-claimed-calls.sql");
+    private final String saveReconcileRun = SqlFile.load("save-reconcile-run.sql");
 
     /**
      * SQL for "the call is not terminal", from {@link CallStatus}. It renders exactly as the predicate of the
@@ -130,12 +138,7 @@ public class StuckCallRepository {
         if (rechecks.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return db.preparedQuery("""
-                        UPDATE call_recordings c
-                           SET reconcile_claimed_until = NULL, reconcile_claimed_by = NULL, reconcile_checked_at = $4,
-                               reconcile_next_check_at = r.next_check_at, reconcile_checks = r.checks
-                          FROM unnest($1::uuid[], $2::timestamptz[], $3::int[]) AS r(id, next_check_at, checks)
-                         WHERE c.id = r.id AND c.reconcile_claimed_by = $5""")
+        return db.preparedQuery(releaseClaimedCalls)
                 .execute(Tuple.of(rechecks.stream().map(Recheck::id).toArray(UUID[]::new),
                         rechecks.stream().map(Recheck::nextCheckAt).toArray(OffsetDateTime[]::new),
                         rechecks.stream().map(Recheck::checks).toArray(Integer[]::new), checkedAt, claimant))
@@ -160,13 +163,7 @@ public class StuckCallRepository {
 
     /** Keeps the run's summary for the diagnostics, and forgets runs older than a week. */
     public Uni<Void> saveRun(SqlClient db, ReconcileReport run) {
-        return db.preparedQuery("""
-                        WITH saved AS (
-                            INSERT INTO reconcile_runs (run_id, replica, trigger, started_at, finished_at, stopped_because,
-                                                        batches, claimed, closed, left_open, twilio_requests, rate_limited,
-                                                        backlog_after)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))
-                        DELETE FROM reconcile_runs WHERE finished_at < $5 - interval '7 days'""")
+        return db.preparedQuery(saveReconcileRun)
                 .execute(Tuple.from(List.of(UUID.fromString(run.runId()), run.replica(), run.trigger(), run.startedAt(),
                         run.finishedAt(), run.stoppedBecause(), run.batches(), run.claimed(), run.closedCount(),
                         run.leftOpenCount(), run.twilioRequests(), run.rateLimited(), run.backlogAfter())))

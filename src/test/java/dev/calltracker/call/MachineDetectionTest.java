@@ -208,7 +208,7 @@ class MachineDetectionTest {
     void anAmdResultCommittedWhileTheCallLearnsItsLegIsNotLost() {
         BrowserCall c = startCall();
         CallEvent result = new CallEvent(c.dialedSid(), c.dialedSid(), CallEventKind.AMD, "human", null, null,
-                OffsetDateTime.now(ZoneOffset.UTC), "amd:" + c.dialedSid(), amd(c, "human"),
+                OffsetDateTime.now(ZoneOffset.UTC), CallEventKind.AMD.dedupeKey(c.dialedSid()), amd(c, "human"),
                 CallObservation.from(Source.CALLBACK).answeredBy(AnsweredBy.HUMAN).build());
         SqlConnection connection = pool.getConnection().await().indefinitely();
         CompletableFuture<Void> answered;

@@ -22,16 +22,6 @@ class DiagnosticsResourceTest {
     final TestSql sql = TestSql.forTests();
 
     @Test
-    void diagnosticsNeedTheBearerToken() {
-        given().get("/api/diagnostics/stuck-calls").then().statusCode(401);
-        given().header("Authorization", "Bearer wrong").get("/api/diagnostics/stuck-calls").then().statusCode(401);
-        given().header("Authorization", "Basic " + TwilioApiTestResource.ADMIN_TOKEN).get("/api/diagnostics/stuck-calls")
-                .then().statusCode(401);
-        given().header("Authorization", "Bearer " + TwilioApiTestResource.ADMIN_TOKEN).get("/api/diagnostics/stuck-calls")
-                .then().statusCode(200);
-    }
-
-    @Test
     void diagnosticsAnswerTheOperatorsQuestions() {
         UUID lead = sql.insertLead("new", "+15551230000");
         String stuck = sql.insertStaleCall(newSid("CA"), lead, "in-progress", 120, Duration.ofMinutes(40));

@@ -134,11 +134,7 @@ class LeadActivityStreamTest {
                 assertThat(fifth.status()).isEqualTo(503);
             }
             streams.remove(0).close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try (LiveStreamClient again = open(lead, user("agent-2"), null)) {
-                    return again.status() == 200;
-                }
-            });
+            awaitAStreamOpensFor(lead, "agent-2");
         } finally {
             streams.forEach(LiveStreamClient::close);
         }
@@ -164,14 +160,19 @@ class LeadActivityStreamTest {
                 assertThat(other.status()).as("another user still gets the replica's last slot").isEqualTo(200);
             }
             streams.remove(0).close();
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                try (LiveStreamClient again = open(lead, user("greedy"), null)) {
-                    return again.status() == 200;
-                }
-            });
+            awaitAStreamOpensFor(lead, "greedy");
         } finally {
             streams.forEach(LiveStreamClient::close);
         }
+    }
+
+    /** Waits until {@code sub} can open a stream of the lead again (a closed stream's slot is given back). */
+    private void awaitAStreamOpensFor(UUID lead, String sub) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            try (LiveStreamClient again = open(lead, user(sub), null)) {
+                return again.status() == 200;
+            }
+        });
     }
 
     /** A CRM user's token for the subject {@code sub}. */

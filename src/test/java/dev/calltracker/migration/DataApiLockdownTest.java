@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.BrowserCall.Outcome;
-import dev.calltracker.testing.IdentityProviderTestResource;
+import dev.calltracker.testing.DatabaseOfItsOwn;
 import dev.calltracker.testing.PostgresTestResource;
 import dev.calltracker.testing.ReadApi;
 import dev.calltracker.testing.TestSql;
-import dev.calltracker.testing.TwilioApiTestResource;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -20,7 +18,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,16 +44,10 @@ class DataApiLockdownTest {
     final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
 
-    public static class SupabaseProject implements QuarkusTestProfile {
+    public static class SupabaseProject extends DatabaseOfItsOwn {
         @Override
-        public List<TestResourceEntry> testResources() {
-            return List.of(new TestResourceEntry(PostgresTestResource.class, Map.of(PostgresTestResource.SUPABASE_ROLES, "true")),
-                    new TestResourceEntry(TwilioApiTestResource.class), new TestResourceEntry(IdentityProviderTestResource.class));
-        }
-
-        @Override
-        public boolean disableGlobalTestResources() {
-            return true;
+        protected String databaseKind() {
+            return PostgresTestResource.SUPABASE_ROLES;
         }
     }
 

@@ -13,8 +13,13 @@ public abstract class DatabaseOfItsOwn implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(PostgresTestResource.class, Map.of(PostgresTestResource.OWN_DATABASE, "true")),
+        return List.of(new TestResourceEntry(PostgresTestResource.class, Map.of(databaseKind(), "true")),
                 new TestResourceEntry(TwilioApiTestResource.class), new TestResourceEntry(IdentityProviderTestResource.class));
+    }
+
+    /** Which fresh database: {@link PostgresTestResource#OWN_DATABASE}, or another of its init arguments. */
+    protected String databaseKind() {
+        return PostgresTestResource.OWN_DATABASE;
     }
 
     @Override

@@ -37,7 +37,15 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * {@code lib/webhooks/webhooks.js} validates it), {@link #signingTheFragment} over the URL with the
  * connection-override fragment, as Twilio would if it signs the URL exactly as the TwiML wrote it.
  */
-public final class TwilioFake {
+public record TwilioFake(
+        String publicBaseUrl,
+        String secret,
+        /* The JCA name of the HMAC: HmacSHA1 for the Auth Token, HmacSHA256 for a SharedKey. */
+        String hmac,
+        /* The SETTINGS_HEADER header sent, or null for none. */
+        String settingsHeader,
+        /* Appended to the URL that is signed (never to the one requested: a fragment is never sent). */
+        String signedFragment) {
 
     public static final String TEST_AUTH_TOKEN = "test-auth-token-not-a-secret";
     /** The SharedKeys of the test profile ({@code %test.twilio.webhook-shared-keys}): a rotation in progress. */
@@ -57,25 +65,8 @@ public final class TwilioFake {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-    private final String publicBaseUrl;
-    private final String secret;
-    /** The JCA name of the HMAC: HmacSHA1 for the Auth Token, HmacSHA256 for a SharedKey. */
-    private final String hmac;
-    /** The {@value #SETTINGS_HEADER} header sent, or null for none. */
-    private final String settingsHeader;
-    /** Appended to the URL that is signed (never to the one requested: a fragment is never sent). */
-    private final String signedFragment;
-
     public TwilioFake(String publicBaseUrl, String authToken) {
         this(publicBaseUrl, authToken, "HmacSHA1", null, "");
-    }
-
-    private TwilioFake(String publicBaseUrl, String secret, String hmac, String settingsHeader, String signedFragment) {
-        this.publicBaseUrl = publicBaseUrl;
-        this.secret = secret;
-        this.hmac = hmac;
-        this.settingsHeader = settingsHeader;
-        this.signedFragment = signedFragment;
     }
 
     /**
@@ -117,11 +108,6 @@ public final class TwilioFake {
         return signingTheFragment(CALLBACK_FRAGMENT);
     }
 
-    /** The URL Twilio knows the service by; the TwiML the service answers points there. */
-    public String publicBaseUrl() {
-        return publicBaseUrl;
-    }
-
     public static String newSid(String kind) {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
@@ -142,11 +128,6 @@ public final class TwilioFake {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The {@value #SETTINGS_HEADER} this fake sends, or null. */
-    public String settingsHeader() {
-        return settingsHeader;
     }
 
     /** POSTs a signed form to the service. */
