@@ -7,7 +7,7 @@ import org.jboss.logging.Logger;
 
 /**
  * What is kept of each run: its row in {@code reconcile_runs} (the diagnostics of every replica) and one log
- * line, whatever the backlog; each call's decision is in {@code call_events}.
+ * line, whatever the backlog, or the line of a run that failed; each call's decision is in {@code call_events}.
  */
 @ApplicationScoped
 public class ReconcileRunLog {
@@ -25,6 +25,11 @@ public class ReconcileRunLog {
 
     Uni<Void> record(ReconcileReport report) {
         return database.withConnection(db -> stuckCalls.saveRun(db, report)).invoke(() -> log(report));
+    }
+
+    /** A run that failed as a whole (its calls' claims lapse and the next run takes them). */
+    static void failed(String trigger, Throwable failure) {
+        LOG.warnf("Reconciliation (%s) failed: %s", trigger, failure.toString());
     }
 
     private static void log(ReconcileReport report) {

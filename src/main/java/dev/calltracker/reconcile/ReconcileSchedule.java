@@ -6,13 +6,10 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 
 /** When the reconciler runs on its own: on its schedule ({@code reconcile.every}), and at start-up. */
 @ApplicationScoped
 public class ReconcileSchedule {
-
-    private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
 
     private final StuckCallReconciler reconciler;
     private final ReconcileConfig config;
@@ -30,7 +27,7 @@ public class ReconcileSchedule {
         if (config.runAtStartup() && ReconcileConfig.isOff(config.every())) {
             reconciler.run("startup").subscribe().with(
                     report -> { },
-                    failure -> LOG.warnf("Start-up reconciliation failed: %s", failure.toString()));
+                    failure -> ReconcileRunLog.failed("startup", failure));
         }
     }
 
@@ -45,7 +42,7 @@ public class ReconcileSchedule {
         return Multi.createBy().repeating().uni(() -> reconciler.run("schedule"))
                 .whilst(report -> report.stoppedBecause().equals(ReconcileReport.TIME_LIMIT))
                 .collect().last()
-                .onFailure().invoke(f -> LOG.warnf("Reconciliation failed: %s", f.toString()))
+                .onFailure().invoke(failure -> ReconcileRunLog.failed("schedule", failure))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 }
