@@ -3,41 +3,38 @@ package dev.calltracker.call;
 import java.time.OffsetDateTime;
 
 /**
- * What one event (a Twilio callback or a reconciler answer) says about a call. Every field may be null:
- * an event says what it knows and nothing else.
+ * What one event (a Twilio callback or a reconciler answer) says about a call: the facts it reports, in the shape of
+ * a call's state, where every field may be null (an event says what it knows and nothing else; it never decides a
+ * resolution).
  *
- * @param status           the dialed leg's status it reports, null when it reports none (recording, parent leg,
- *                         an unknown status word)
- * @param recordingFinal   true for a {@code completed} recording callback, whose URL replaces earlier ones
- * @param answeredBy       the answering-machine detection result (AMD callback, or Twilio's REST API)
+ * @param reported       its {@code status} is the dialed leg's status it reports, null when it reports none
+ *                       (recording, parent leg, an unknown status word)
+ * @param recordingFinal true for a {@code completed} recording callback, whose URL replaces earlier ones
  */
-public record CallObservation(
-        Source source,
-        CallStatus status,
-        String dialedSid,
-        String toNumber,
-        OffsetDateTime answeredAt,
-        OffsetDateTime endedAt,
-        boolean endedAtEstimated,
-        Integer durationSeconds,
-        String recordingSid,
-        String recordingUrl,
-        Integer recordingDurationSeconds,
-        boolean recordingFinal,
-        OffsetDateTime parentEndedAt,
-        AnsweredBy answeredBy) {
+public record CallObservation(Source source, CallState reported, boolean recordingFinal) {
+
+    public CallStatus status() {
+        return reported.status();
+    }
+
+    public String dialedSid() {
+        return reported.dialedSid();
+    }
+
+    /** The answering-machine detection result (AMD callback, or Twilio's REST API). */
+    public AnsweredBy answeredBy() {
+        return reported.answeredBy();
+    }
 
     /**
      * This observation with the AMD result stored for the call's dialed leg before the call could know it (the
      * AMD callback names only the dialed leg); unchanged when there is none or this one carries its own.
      */
     public CallObservation withAnsweredBy(AnsweredBy stored) {
-        if (stored == null || answeredBy != null) {
+        if (stored == null || answeredBy() != null) {
             return this;
         }
-        return new CallObservation(source, status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated,
-                durationSeconds, recordingSid, recordingUrl, recordingDurationSeconds, recordingFinal, parentEndedAt,
-                stored);
+        return new CallObservation(source, reported.withAnsweredBy(stored), recordingFinal);
     }
 
     public static Builder from(Source source) {
@@ -125,9 +122,9 @@ public record CallObservation(
         }
 
         public CallObservation build() {
-            return new CallObservation(source, status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated,
-                    durationSeconds, recordingSid, recordingUrl, recordingDurationSeconds, recordingFinal,
-                    parentEndedAt, answeredBy);
+            return new CallObservation(source, new CallState(status, dialedSid, toNumber, answeredAt, endedAt,
+                    endedAtEstimated, durationSeconds, recordingSid, recordingUrl, recordingDurationSeconds, parentEndedAt,
+                    null, answeredBy), recordingFinal);
         }
     }
 }

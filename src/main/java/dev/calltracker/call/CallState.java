@@ -4,7 +4,7 @@ import java.time.OffsetDateTime;
 
 /**
  * What the service knows about one call: the dialed leg's outcome and the facts around it. Immutable;
- * {@link CallTransition} derives the next state from an observation.
+ * {@link CallTransition} derives the next state from an observation, whose facts have this shape too.
  *
  * @param endedAtEstimated true when {@code endedAt} is the receipt time of a request without a Twilio
  *                         timestamp (the {@code <Dial action>}); a Twilio timestamp replaces it
@@ -25,4 +25,10 @@ public record CallState(
         OffsetDateTime parentEndedAt,
         Source resolution,
         AnsweredBy answeredBy) {
+
+    /** The same state, with who answered. */
+    public CallState withAnsweredBy(AnsweredBy who) {
+        return new CallState(status, dialedSid, toNumber, answeredAt, endedAt, endedAtEstimated, durationSeconds,
+                recordingSid, recordingUrl, recordingDurationSeconds, parentEndedAt, resolution, who);
+    }
 }

@@ -20,13 +20,14 @@ public final class CallTransition {
     private CallTransition() {
     }
 
-    public static CallState apply(CallState s, CallObservation o) {
+    public static CallState apply(CallState s, CallObservation observation) {
+        CallState o = observation.reported();
         CallStatus status = s.status();
         Source resolution = s.resolution();
         if (o.status() != null && s.status().mayBecome(o.status())) {
             status = o.status();
             if (status.isTerminal()) {
-                resolution = o.source();
+                resolution = observation.source();
             }
         }
 
@@ -38,7 +39,7 @@ public final class CallTransition {
         }
 
         String recordingUrl = s.recordingUrl();
-        if (o.recordingUrl() != null && (recordingUrl == null || o.recordingFinal())) {
+        if (o.recordingUrl() != null && (recordingUrl == null || observation.recordingFinal())) {
             recordingUrl = o.recordingUrl();
         }
 
