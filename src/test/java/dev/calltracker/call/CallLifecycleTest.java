@@ -15,6 +15,7 @@ import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.BrowserCall.Outcome;
 import dev.calltracker.testing.ConcurrentDelivery;
 import dev.calltracker.testing.ConcurrentDelivery.Answer;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,12 +31,10 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
-class CallLifecycleTest {
+class CallLifecycleTest extends ServiceTest {
 
     static final String LEAD_PHONE = "+15551230000";
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     /** A lead with {@code leadStatus} and a call to it whose voice request the service has answered. */
     BrowserCall startCall(String leadStatus, Outcome outcome) {

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.calltracker.testing.BrowserCall;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,12 +32,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Answering-machine detection on: who answered decides whether the lead was reached, in any order. */
 @QuarkusTest
 @TestProfile(MachineDetectionTest.DetectionOn.class)
-class MachineDetectionTest {
+class MachineDetectionTest extends ServiceTest {
 
     static final String LEAD_PHONE = "+15551230000";
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     /** For the test that holds an AMD result's transaction open. */
     @Inject

@@ -11,6 +11,7 @@ import static org.hamcrest.Matchers.hasSize;
 
 import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.BrowserCall.Outcome;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
@@ -22,12 +23,10 @@ import org.junit.jupiter.api.Test;
  * {@code ./mvnw verify}, the native executable under {@code -Dnative}.
  */
 @QuarkusIntegrationTest
-class CallTrackerIT {
+class CallTrackerIT extends ServiceTest {
 
     static final String LEAD_PHONE = "+15557770001";
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @Test
     void healthEndpointsAnswer() {

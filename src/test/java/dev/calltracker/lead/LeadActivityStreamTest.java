@@ -12,6 +12,7 @@ import dev.calltracker.testing.IdentityProviderFake;
 import dev.calltracker.testing.LiveStreamClient;
 import dev.calltracker.testing.LiveStreamClient.Event;
 import dev.calltracker.testing.PostgresTestResource;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -39,13 +40,11 @@ import org.junit.jupiter.api.Test;
  * leads a stream watches (db/Watches). (Two replicas: LiveStreamAcrossReplicasIT.)
  */
 @QuarkusTest
-class LeadActivityStreamTest {
+class LeadActivityStreamTest extends ServiceTest {
 
     static final Duration QUIET = Duration.ofMillis(700);
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
     final String baseUrl = twilio.publicBaseUrl();
 
     @BeforeEach

@@ -8,6 +8,7 @@ import dev.calltracker.testing.BrowserCall.Outcome;
 import dev.calltracker.testing.DatabaseOfItsOwn;
 import dev.calltracker.testing.PostgresTestResource;
 import dev.calltracker.testing.ReadApi;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(DataApiLockdownTest.SupabaseProject.class)
-class DataApiLockdownTest {
+class DataApiLockdownTest extends ServiceTest {
 
     /** The CRM's own tables: their grants and row security are the CRM's (docs/security.md). */
     static final Set<String> CRM_TABLES = Set.of("leads", "call_recordings");
@@ -41,8 +42,6 @@ class DataApiLockdownTest {
     static final String INSUFFICIENT_PRIVILEGE = "42501";
     static final String PHONE = "+15557310000";
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     public static class SupabaseProject extends DatabaseOfItsOwn {
         @Override

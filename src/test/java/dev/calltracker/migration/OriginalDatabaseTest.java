@@ -13,6 +13,7 @@ import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.BrowserCall.Outcome;
 import dev.calltracker.testing.IdentityProviderTestResource;
 import dev.calltracker.testing.PostgresTestResource;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(OriginalDatabaseTest.OriginalDatabase.class)
-class OriginalDatabaseTest {
+class OriginalDatabaseTest extends ServiceTest {
 
     public static class OriginalDatabase implements QuarkusTestProfile {
         @Override
@@ -83,8 +84,6 @@ class OriginalDatabaseTest {
     @ConfigProperty(name = "quarkus.datasource.password")
     String password;
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @BeforeEach
     void setUp() {

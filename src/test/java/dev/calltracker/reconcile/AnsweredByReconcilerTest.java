@@ -11,6 +11,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.DatabaseOfItsOwn;
 import dev.calltracker.testing.InjectWireMock;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,12 +31,10 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(AnsweredByReconcilerTest.DetectionOnOwnDatabase.class)
-class AnsweredByReconcilerTest {
+class AnsweredByReconcilerTest extends ServiceTest {
 
     static final String LEAD_PHONE = "+15551230000";
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @Inject
     StuckCallReconciler reconciler;

@@ -18,6 +18,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.http.Fault;
 import dev.calltracker.testing.DatabaseOfItsOwn;
 import dev.calltracker.testing.InjectWireMock;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,7 +54,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @QuarkusTest
 @TestProfile(ReconcilerTest.OwnDatabase.class)
-class ReconcilerTest {
+class ReconcilerTest extends ServiceTest {
 
     public static class OwnDatabase extends DatabaseOfItsOwn {
     }
@@ -87,8 +88,6 @@ class ReconcilerTest {
     @InjectWireMock
     WireMockServer twilioApi;
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @BeforeEach
     void setUp() {

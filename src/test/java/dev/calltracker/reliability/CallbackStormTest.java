@@ -6,6 +6,7 @@ import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.CallStorm;
 import dev.calltracker.testing.ConcurrentDelivery;
 import dev.calltracker.testing.ConcurrentDelivery.Answer;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -22,13 +23,11 @@ import org.junit.jupiter.api.Test;
  * every call, lead and timeline must equal what in-order delivery gives.
  */
 @QuarkusTest
-class CallbackStormTest {
+class CallbackStormTest extends ServiceTest {
 
     static final int CALLS = 500;
     static final int CLIENTS = 32;
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @Test
     void aShuffledDuplicatedConcurrentStormEndsAsInOrderDeliveryWould() {

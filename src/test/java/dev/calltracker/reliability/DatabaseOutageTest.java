@@ -10,6 +10,7 @@ import dev.calltracker.testing.CallStorm;
 import dev.calltracker.testing.ConcurrentDelivery;
 import dev.calltracker.testing.ConcurrentDelivery.Answer;
 import dev.calltracker.testing.PostgresTestResource;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,10 +31,7 @@ import org.junit.jupiter.api.Test;
  * is stored, and re-sending the refused ones (as Twilio's retries do) gives the in-order final state.
  */
 @QuarkusTest
-class DatabaseOutageTest {
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
+class DatabaseOutageTest extends ServiceTest {
 
     @Test
     void aStormThroughADatabaseRestartLosesNothingAnswered2xx() {

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calltracker.testing.IdentityProviderFake;
 import dev.calltracker.testing.ReadApi;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioApiTestResource;
 import dev.calltracker.testing.TwilioFake;
@@ -38,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * that refuses), and afterwards the database must be exactly as before: nothing written, nothing changed.
  */
 @QuarkusTest
-class HostileInputTest {
+class HostileInputTest extends ServiceTest {
 
     static final List<String> PAYLOADS = List.of(
             "'; DROP TABLE leads; --",
@@ -55,8 +56,6 @@ class HostileInputTest {
     @TestHTTPResource
     URI service;
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
     final List<String> failures = new ArrayList<>();
     int tried;
 

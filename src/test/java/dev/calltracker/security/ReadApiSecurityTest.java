@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.nullValue;
 import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.IdentityProviderFake;
 import dev.calltracker.testing.IdentityProviderTestResource;
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,10 +34,7 @@ import org.junit.jupiter.api.Test;
  * the lead or call exists.
  */
 @QuarkusTest
-class ReadApiSecurityTest {
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
+class ReadApiSecurityTest extends ServiceTest {
 
     @Test
     void aCrmUsersTokenReadsTheCallAndTheTimelineNeverCached() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -17,10 +18,7 @@ import org.junit.jupiter.api.Test;
 /** CALLING_ALLOW_DIALS_WITHOUT_LEAD=true: a dial without LeadId goes out, still inside the destination policy. */
 @QuarkusTest
 @TestProfile(DialsWithoutLeadTest.Allowed.class)
-class DialsWithoutLeadTest {
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
+class DialsWithoutLeadTest extends ServiceTest {
 
     @Test
     void aDialWithoutLeadIsDialedAndRecordedWithoutLead() {

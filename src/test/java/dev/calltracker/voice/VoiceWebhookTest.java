@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,12 +22,10 @@ import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 
 @QuarkusTest
-class VoiceWebhookTest {
+class VoiceWebhookTest extends ServiceTest {
 
     static final String FRAGMENT = "#ct=2000&rt=7000&tt=15000&rc=3&rp=ct,rt,5xx";
 
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
     /** Where the TwiML sends Twilio: the public base URL. */
     final String base = twilio.publicBaseUrl();
 
