@@ -25,6 +25,7 @@ public class LeadRepository {
 
     private final Database database;
     final String findPhone = SqlFile.load("find-lead-phone.sql");
+    private final String timelinePage = SqlFile.load("find-lead-timeline-page.sql");
 
     public LeadRepository(Database database) {
         this.database = database;
@@ -36,20 +37,23 @@ public class LeadRepository {
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("phone")));
     }
 
-    /** The lead's timeline, newest first, at most {@code limit} entries; empty when the lead does not exist. */
-    public Uni<Optional<List<LeadActivity>>> activities(UUID leadId, int limit) {
-        // One query: no row when the lead does not exist, one row with a null activity id when it has none.
-        return database.query("""
-                        SELECT %s
-                          FROM leads l
-                          LEFT JOIN LATERAL (SELECT * FROM lead_activities WHERE lead_id = l.id
-                                              ORDER BY started_at DESC, id LIMIT $2) a ON true
-                          LEFT JOIN call_recordings c ON c.id = a.call_id
-                         WHERE l.id = $1
-                         ORDER BY a.started_at DESC, a.id""".formatted(ACTIVITY_COLUMNS), Tuple.of(leadId, limit))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty()
-                        : Optional.of(StreamSupport.stream(rows.spliterator(), false)
-                                .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList()));
+    /**
+     * A page of the lead's timeline, newest first: at most {@code limit} entries after {@code after}, and the cursor
+     * of the next page when there are more; empty when the lead does not exist.
+     */
+    public Uni<Optional<TimelinePage>> activities(UUID leadId, int limit, TimelineCursor after) {
+        // One more row than the page tells whether another page follows.
+        return database.query(timelinePage, Tuple.of(leadId, limit + 1, after.startedAt(), after.id()))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Optional.empty();
+                    }
+                    List<LeadActivity> found = StreamSupport.stream(rows.spliterator(), false)
+                            .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList();
+                    return Optional.of(found.size() > limit
+                            ? new TimelinePage(found.subList(0, limit), Optional.of(TimelineCursor.after(found.get(limit - 1))))
+                            : new TimelinePage(found, Optional.empty()));
+                });
     }
 
     /** Whether the lead exists. */

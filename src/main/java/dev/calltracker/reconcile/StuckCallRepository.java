@@ -158,15 +158,13 @@ public class StuckCallRepository {
                 });
     }
 
-    /** Keeps the run's summary for the diagnostics, and forgets runs older than a week. */
+    /** Keeps the run's summary for the diagnostics (until retention.reconcile-runs: retention/DataRetention). */
     public Uni<Void> saveRun(SqlClient db, ReconcileReport run) {
         return db.preparedQuery("""
-                        WITH saved AS (
-                            INSERT INTO reconcile_runs (run_id, replica, trigger, started_at, finished_at, stopped_because,
-                                                        batches, claimed, closed, left_open, twilio_requests, rate_limited,
-                                                        backlog_after)
-                            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13))
-                        DELETE FROM reconcile_runs WHERE finished_at < $5 - interval '7 days'""")
+                        INSERT INTO reconcile_runs (run_id, replica, trigger, started_at, finished_at, stopped_because,
+                                                    batches, claimed, closed, left_open, twilio_requests, rate_limited,
+                                                    backlog_after)
+                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)""")
                 .execute(Tuple.from(List.of(UUID.fromString(run.runId()), run.replica(), run.trigger(), run.startedAt(),
                         run.finishedAt(), run.stoppedBecause(), run.batches(), run.claimed(), run.closedCount(),
                         run.leftOpenCount(), run.twilioRequests(), run.rateLimited(), run.backlogAfter())))
