@@ -38,18 +38,25 @@ SQL
 
 # name | PREPARE text | EXECUTE arguments (inside a quoted literal: quotes doubled)
 explain() {
-  local name=$1 sql=$2 args=$3
+  local name=$1 sql=$2 args=$3 prepare target
+  if [[ $args == - ]]; then # the statement itself, its parameters written in (quotes doubled for the literal)
+    prepare=""
+    target=${sql//\'/\'\'}
+  else
+    prepare="PREPARE s AS $sql;"
+    target="EXECUTE s($args)"
+  fi
   echo
   echo "=== $name"
   psql_db <<SQL
 \set ON_ERROR_STOP on
-PREPARE s AS $sql;
+$prepare
 BEGIN;
 CREATE TEMP TABLE t (line text) ON COMMIT DROP;
 DO \$\$ DECLARE line text; ms text := ''; BEGIN
   FOR i IN 1..3 LOOP
     DELETE FROM t;
-    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, BUFFERS) EXECUTE s($args)' LOOP
+    FOR line IN EXECUTE 'EXPLAIN (ANALYZE, BUFFERS) $target' LOOP
       INSERT INTO t VALUES (line);
       IF line LIKE 'Execution Time%' THEN ms := ms || ' ' || substring(line FROM '[0-9.]+ ms'); END IF;
     END LOOP;
@@ -138,5 +145,19 @@ explain "read API: find-call-events.sql" "$(sql_file find-call-events.sql)" "''$
 explain "retention: one batch of expired event parameters (1,000 rows)" "$(sql_file purge-event-params.sql)" \
   "$NOW - interval ''90 days'' + interval ''1 hour'', 1000"
 explain "retention: one batch of old reconciler runs" "$(sql_file purge-reconcile-runs.sql)" "$NOW - interval ''7 days'' + interval ''1 hour'', 1000"
-explain "erasure: a lead with a few calls" "$(sql_file erase-lead-personal-data.sql)" "''$LEAD''::uuid"
-explain "erasure: the lead with 10,000 calls" "$(sql_file erase-lead-personal-data.sql)" "''$WHALE''::uuid"
+# The erasure's statements for one lead (PersonalDataEraser runs them in one transaction, in this order), with the
+# arrays of ids and sids the eraser binds; the first of the three runs is the one that changes rows (the later ones
+# find them cleared).
+erasure() {
+  local label=$1 lead=$2 ids sids
+  read -r ids sids < <(psql_db -AtF' ' -c "
+    SELECT array_agg(id)::text, (array_agg(call_sid) || array_agg(dialed_call_sid))::text FROM call_recordings
+     WHERE id IN (SELECT id FROM call_recordings WHERE lead_id = '$lead'
+                  UNION SELECT call_id FROM lead_activities WHERE lead_id = '$lead')")
+  explain "erasure, $label: erase-lead-calls.sql" "$(sql_file erase-lead-calls.sql)" "''$lead''::uuid"
+  explain "erasure, $label: erase-call-recordings.sql" "$(sql_file erase-call-recordings.sql)" "''$ids''::uuid[]"
+  explain "erasure, $label: erase-call-events.sql" "$(sql_file erase-call-events.sql)" "''$sids''::text[]"
+  explain "erasure, $label: erase-lead-activities.sql" "$(sql_file erase-lead-activities.sql)" "''$lead''::uuid"
+}
+erasure "a lead with a few hundred calls" "$LEAD"
+erasure "the lead with 10,000 calls" "$WHALE"

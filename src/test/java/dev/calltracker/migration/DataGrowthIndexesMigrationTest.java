@@ -3,10 +3,10 @@ package dev.calltracker.migration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calltracker.testing.OperatorDatabase;
+import dev.calltracker.testing.PostgresTestResource;
 import dev.calltracker.testing.TestSql;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
@@ -20,17 +20,11 @@ class DataGrowthIndexesMigrationTest {
 
     static final String SCHEMA = "grown_before_v11";
 
-    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
-    String jdbcUrl;
-    @ConfigProperty(name = "quarkus.datasource.username")
-    String user;
-    @ConfigProperty(name = "quarkus.datasource.password")
-    String password;
-
     final TestSql sql = TestSql.forTests();
 
     Flyway flyway(String target) {
-        return Flyway.configure().dataSource(jdbcUrl, user, password).schemas(SCHEMA).locations("classpath:db/migration")
+        return Flyway.configure()
+                .dataSource(PostgresTestResource.jdbcUrl(), PostgresTestResource.user(), PostgresTestResource.password()).schemas(SCHEMA).locations("classpath:db/migration")
                 .target(target).load();
     }
 
