@@ -50,6 +50,8 @@ explain() {
   echo "=== $name"
   psql_db <<SQL
 \set ON_ERROR_STOP on
+\pset format unaligned
+\pset tuples_only on
 $prepare
 BEGIN;
 CREATE TEMP TABLE t (line text) ON COMMIT DROP;

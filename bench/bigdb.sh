@@ -9,7 +9,7 @@
 #   BIGDB_CALLS=1000000
 #   BIGDB_PORT=25433            PostgreSQL's port (not run.sh's 25432, not the tests')
 #   BIGDB_DIR=/tmp/call-tracker-bigdb-$BIGDB_CALLS   data directory (kept: a second run only explains again)
-#   BIGDB_RESULTS=bench/results/bigdb-$BIGDB_CALLS.txt
+#   BIGDB_RESULTS=bench/results/bigdb-$BIGDB_CALLS.txt (appended to: the generation, then each run's EXPLAINs)
 #   BIGDB_STOP=1                0 leaves PostgreSQL running (psql -h 127.0.0.1 -p $BIGDB_PORT -U postgres calltracker)
 # Times of each step (generation, index builds, VACUUM) are in the results file. The migrations are applied with
 # psql in version order (as Flyway would, ${flyway:table} replaced); the callbacks-per-second comparison on a big
@@ -70,5 +70,5 @@ as_postgres "$PGBIN/pg_ctl" -D "$DIR/data" -l "$DIR/postgres.log" -w start >/dev
   psql_db -c "SELECT pg_size_pretty(pg_database_size('calltracker')) AS database_size"
   log "explaining"
   BIGDB_PORT=$PORT "$BENCH_DIR/bigdb-explain.sh"
-} 2>&1 | tee "$RESULTS"
+} 2>&1 | tee -a "$RESULTS"
 log "results: $RESULTS"

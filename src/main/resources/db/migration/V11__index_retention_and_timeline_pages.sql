@@ -1,7 +1,7 @@
 -- Two indexes for data that grows for years (issue 23). IF NOT EXISTS: an operator may have built them beforehand.
 --
 -- Flyway runs this in a transaction, where CREATE INDEX CONCURRENTLY is not allowed: a plain CREATE INDEX blocks
--- writes to its table while it builds (about 1 s per million call_events rows, docs/scale.md), so callbacks wait
+-- writes to its table while it builds (about 1.5 s per million call_events rows, docs/scale.md), so callbacks wait
 -- that long once, at the upgrade. On a database with many millions of events build them first, outside Flyway,
 -- under the same names (CREATE INDEX CONCURRENTLY ... as below); this migration then finds them and does nothing.
 -- A CONCURRENTLY build that failed leaves an INVALID index of that name, which IF NOT EXISTS would accept: drop it
