@@ -11,9 +11,9 @@ import java.util.UUID;
 
 /**
  * Where a page of the timeline starts: right after the entry ({@code startedAt}, {@code id}) that ended the
- * previous page, in the timeline's order (newest first, then id descending). Opaque to clients: base64url of
- * the start time in microseconds (PostgreSQL's precision) and the id, so the CRM cannot build one that skips
- * entries, and the format may change without breaking a client that only echoes it.
+ * previous page, in the timeline's order (newest first, then id descending). Opaque to clients (base64url of
+ * the start time in microseconds, PostgreSQL's precision, and the id), so that its format may change without
+ * breaking a client that only echoes it.
  */
 public record TimelineCursor(OffsetDateTime startedAt, UUID id) {
 
