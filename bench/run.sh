@@ -63,6 +63,10 @@
 #                            The run uses a copy; the file itself is only read.
 #   BENCH_NATIVE_OPTS=-Xmx128m  run-time options of the native executable (SubstrateVM takes -Xmx at run time;
 #                            the Kubernetes deployment passes -Xmx128m to the native image, docker/kubernetes)
+#   BENCH_BIGDB=             calls to pre-fill the database with (bench/bigdb.sql: e.g. 1000000 or 10000000, with
+#                            their events, activities and leads), after the first start migrated it and before the
+#                            measured start; compare with a run without it back to back (bench/README.md
+#                            "A big database"). Generation takes minutes (10 M: see docs/scale.md)
 #   BENCH_NATIVE_WARMUP=10   seconds of warm-up traffic for the native executable (no JIT to wait for: this
 #                            opens the pool's connections and runs every code path once)
 set -euo pipefail
@@ -345,6 +349,10 @@ psql_db -c "\\copy leads (id, first_name, last_name, status, phone) FROM '$CORPU
         FROM generate_series(0, $NLEADS - 1) n" \
   -c "ANALYZE"
 stop_service
+if [[ -n ${BENCH_BIGDB:-} ]]; then
+  log "pre-filling the database with $BENCH_BIGDB calls (bench/bigdb.sql)"
+  psql_db -v calls="$BENCH_BIGDB" -f "$BENCH_DIR/bigdb.sql" >"$RAW/bigdb.txt" 2>&1 || { tail -20 "$RAW/bigdb.txt" >&2; die "bigdb.sql failed"; }
+fi
 if [[ -s $CDS_ARCHIVE ]]; then
   log "restarting the service with the AppCDS archive (start-up against a migrated database)"
   start_service appcds -XX:SharedArchiveFile="$CDS_ARCHIVE"

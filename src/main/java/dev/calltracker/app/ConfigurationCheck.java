@@ -3,6 +3,7 @@ package dev.calltracker.app;
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
+import dev.calltracker.retention.RetentionConfig;
 import dev.calltracker.twilio.TwilioFormats;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -33,15 +34,20 @@ public class ConfigurationCheck {
      */
     static final int MOST_TWILIO_CONCURRENCY = 100;
 
+    /** Rows per retention statement at most: each batch is one transaction holding its rows' locks. */
+    static final int MOST_RETENTION_BATCH = 10_000;
+
     /** {@code <Number machineDetection>} takes Twilio's words as they are; {@code off} leaves it out. */
     static final java.util.Set<String> MACHINE_DETECTION_VALUES =
             java.util.Set.of(CallingConfig.MACHINE_DETECTION_OFF, "Enable", "DetectMessageEnd");
 
-    public ConfigurationCheck(CallingConfig calling, TwilioConfig twilio, ReconcileConfig reconcile) {
+    public ConfigurationCheck(CallingConfig calling, TwilioConfig twilio, ReconcileConfig reconcile,
+                              RetentionConfig retention) {
         List<String> problems = new ArrayList<>();
         checkCalling(calling, problems);
         checkTwilio(twilio, problems);
         checkReconciler(reconcile, calling, problems);
+        checkRetention(retention, problems);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", problems));
         }
@@ -143,6 +149,30 @@ public class ConfigurationCheck {
         }
         if (reconcile.recheckMax().compareTo(reconcile.recheckAfter()) < 0) {
             problems.add("RECONCILE_RECHECK_MAX must not be shorter than RECONCILE_RECHECK_AFTER");
+        }
+    }
+
+    private static void checkRetention(RetentionConfig retention, List<String> problems) {
+        if (!isEveryExpression(retention.every())) {
+            problems.add("RETENTION_EVERY must be a positive duration such as 1h, or off");
+        }
+        checkPeriod("RETENTION_EVENT_PARAMS", retention.eventParams(), problems);
+        checkPeriod("RETENTION_RECONCILE_RUNS", retention.reconcileRuns(), problems);
+        if (retention.batchSize() < 1 || retention.batchSize() > MOST_RETENTION_BATCH) {
+            problems.add("RETENTION_BATCH_SIZE must be between 1 and " + MOST_RETENTION_BATCH
+                    + " (rows per statement: a bigger batch holds its row locks longer)");
+        }
+        if (!isPositive(retention.runTimeLimit())) {
+            problems.add("RETENTION_RUN_TIME_LIMIT must be a positive duration");
+        }
+    }
+
+    private static void checkPeriod(String variable, String value, List<String> problems) {
+        try {
+            RetentionConfig.period(value);
+        } catch (IllegalArgumentException e) {
+            problems.add(variable + " must be a positive duration such as 90d or 12h, or off (kept for ever), not '"
+                    + value + "'");
         }
     }
 

@@ -111,7 +111,12 @@ public class Database {
 
     /** A transaction in Vert.x's own shape (each command waits for the previous one), within the transaction deadline. */
     public <T> Uni<T> inTransaction(Function<SqlConnection, Uni<T>> work) {
-        return withConnection(connection -> connection.begin().flatMap((Transaction tx) -> work.apply(connection)
+        return inTransaction(config.transactionTimeout(), work);
+    }
+
+    /** The same within {@code deadline}: for rare work that may change many rows (an operator's erasure). */
+    public <T> Uni<T> inTransaction(Duration deadline, Function<SqlConnection, Uni<T>> work) {
+        return withConnection(deadline, connection -> connection.begin().flatMap((Transaction tx) -> work.apply(connection)
                 .call(tx::commit)
                 .onFailure().call(() -> tx.rollback().onFailure().recoverWithNull())));
     }

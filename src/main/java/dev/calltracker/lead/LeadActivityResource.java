@@ -9,6 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.resteasy.reactive.RestResponse;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
@@ -39,15 +40,30 @@ public class LeadActivityResource {
         this.liveStreams = liveStreams;
     }
 
+    // The bounds the timeline always had: a client that names no limit gets the same first page as before.
+    private static final int DEFAULT_LIMIT = 100;
     private static final int MAX_LIMIT = 500;
 
+    /**
+     * A page of the timeline, newest first: a JSON array of at most {@code limit} entries (the body clients read
+     * before pages existed), and when more follow a {@code Link: <...?limit=n&cursor=c>; rel="next"} header.
+     */
     @GET
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<List<LeadActivity>> activities(@PathParam("id") String id, @QueryParam("limit") String limitParam) {
+    public Uni<RestResponse<List<LeadActivity>>> activities(@PathParam("id") String id, @QueryParam("limit") String limitParam,
+                                                            @QueryParam("cursor") String cursorParam) {
         UUID leadId = QueryValues.uuid("id", id);
-        int limit = QueryValues.intBetween("limit", limitParam, 100, 1, MAX_LIMIT);
-        return leads.activities(leadId, limit)
-                .map(found -> found.orElseThrow(() -> new RequestRejected(404, "lead not found", "id")));
+        int limit = QueryValues.intBetween("limit", limitParam, DEFAULT_LIMIT, 1, MAX_LIMIT);
+        TimelineCursor after = TimelineCursor.decode(cursorParam);
+        return leads.activities(leadId, limit, after)
+                .map(found -> found.orElseThrow(() -> new RequestRejected(404, "lead not found", "id")))
+                .map(page -> {
+                    RestResponse.ResponseBuilder<List<LeadActivity>> answer = RestResponse.ResponseBuilder.ok(page.activities());
+                    // A relative reference (RFC 8288): right behind whatever proxy or host the CRM called.
+                    page.next().ifPresent(next -> answer.header("Link", "</api/leads/%s/activities?limit=%d&cursor=%s>; rel=\"next\""
+                            .formatted(leadId, limit, next.encode())));
+                    return answer.build();
+                });
     }
 
     /**

@@ -19,12 +19,11 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class LeadRepository {
 
-    /** What a timeline entry shows ({@link #activity}): the activity {@code a} and its call {@code c}. */
-    private static final String ACTIVITY_COLUMNS = "a.id, a.type, a.status, a.duration_seconds, a.started_at, a.answered_at, "
-            + "a.ended_at, a.recording_url, a.answered_by, c.call_sid, c.to_number";
-
     private final Database database;
     final String findPhone = SqlFile.load("find-lead-phone.sql");
+    private final String timelinePage = SqlFile.load("find-lead-timeline-page.sql");
+    private final String findLead = SqlFile.load("find-lead.sql");
+    private final String activitiesChangedAfter = SqlFile.load("find-activities-changed-after.sql");
 
     public LeadRepository(Database database) {
         this.database = database;
@@ -36,25 +35,28 @@ public class LeadRepository {
                 .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getString("phone")));
     }
 
-    /** The lead's timeline, newest first, at most {@code limit} entries; empty when the lead does not exist. */
-    public Uni<Optional<List<LeadActivity>>> activities(UUID leadId, int limit) {
-        // One query: no row when the lead does not exist, one row with a null activity id when it has none.
-        return database.query("""
-                        SELECT %s
-                          FROM leads l
-                          LEFT JOIN LATERAL (SELECT * FROM lead_activities WHERE lead_id = l.id
-                                              ORDER BY started_at DESC, id LIMIT $2) a ON true
-                          LEFT JOIN call_recordings c ON c.id = a.call_id
-                         WHERE l.id = $1
-                         ORDER BY a.started_at DESC, a.id""".formatted(ACTIVITY_COLUMNS), Tuple.of(leadId, limit))
-                .map(rows -> rows.rowCount() == 0 ? Optional.empty()
-                        : Optional.of(StreamSupport.stream(rows.spliterator(), false)
-                                .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList()));
+    /**
+     * A page of the lead's timeline, newest first: at most {@code limit} entries after {@code after}, and the cursor
+     * of the next page when there are more; empty when the lead does not exist.
+     */
+    public Uni<Optional<TimelinePage>> activities(UUID leadId, int limit, TimelineCursor after) {
+        // One more row than the page tells whether another page follows.
+        return database.query(timelinePage, Tuple.of(leadId, limit + 1, after.startedAt(), after.id()))
+                .map(rows -> {
+                    if (rows.rowCount() == 0) {
+                        return Optional.empty();
+                    }
+                    List<LeadActivity> found = StreamSupport.stream(rows.spliterator(), false)
+                            .filter(r -> r.getUUID("id") != null).map(LeadRepository::activity).toList();
+                    return Optional.of(found.size() > limit
+                            ? new TimelinePage(found.subList(0, limit), Optional.of(TimelineCursor.after(found.get(limit - 1))))
+                            : new TimelinePage(found, Optional.empty()));
+                });
     }
 
     /** Whether the lead exists. */
     public Uni<Boolean> exists(UUID leadId) {
-        return database.query("SELECT 1 FROM leads WHERE id = $1", Tuple.of(leadId))
+        return database.query(findLead, Tuple.of(leadId))
                 .map(rows -> rows.rowCount() > 0);
     }
 
@@ -64,18 +66,13 @@ public class LeadRepository {
      * activity is not seen again, its activity is).
      */
     public Uni<List<NumberedActivity>> activitiesChangedAfter(UUID leadId, long afterSeq, int limit) {
-        return database.query("""
-                        SELECT %s, a.lead_seq, a.updated_at
-                          FROM lead_activities a
-                          LEFT JOIN call_recordings c ON c.id = a.call_id
-                         WHERE a.lead_id = $1 AND a.lead_seq > $2
-                         ORDER BY a.lead_seq
-                         LIMIT $3""".formatted(ACTIVITY_COLUMNS), Tuple.of(leadId, afterSeq, limit))
+        return database.query(activitiesChangedAfter, Tuple.of(leadId, afterSeq, limit))
                 .map(rows -> StreamSupport.stream(rows.spliterator(), false)
                         .map(r -> new NumberedActivity(r.getLong("lead_seq"), r.getOffsetDateTime("updated_at"), activity(r)))
                         .toList());
     }
 
+    /** A timeline entry: what the activity {@code a} and its call {@code c} show (both statements select these columns). */
     private static LeadActivity activity(Row r) {
         return new LeadActivity(r.getUUID("id"), r.getString("type"), r.getString("call_sid"),
                 r.getString("to_number"), r.getString("status"), r.getInteger("duration_seconds"),

@@ -161,7 +161,7 @@ public class StuckCallRepository {
                 });
     }
 
-    /** Keeps the run's summary for the diagnostics, and forgets runs older than a week. */
+    /** Keeps the run's summary for the diagnostics (until retention.reconcile-runs: retention/DataRetention). */
     public Uni<Void> saveRun(SqlClient db, ReconcileReport run) {
         return db.preparedQuery(saveReconcileRun)
                 .execute(Tuple.from(List.of(UUID.fromString(run.runId()), run.replica(), run.trigger(), run.startedAt(),

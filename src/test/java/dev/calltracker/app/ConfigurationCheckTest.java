@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
+import dev.calltracker.retention.RetentionConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -47,9 +48,10 @@ class ConfigurationCheckTest {
                 // Quarkus' duration syntax (10m, 6h), as the service reads it.
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(CallingConfig.class).withMapping(TwilioConfig.class).withMapping(ReconcileConfig.class)
+                .withMapping(RetentionConfig.class)
                 .build();
         new ConfigurationCheck(config.getConfigMapping(CallingConfig.class), config.getConfigMapping(TwilioConfig.class),
-                config.getConfigMapping(ReconcileConfig.class));
+                config.getConfigMapping(ReconcileConfig.class), config.getConfigMapping(RetentionConfig.class));
     }
 
     /** The message start-up is refused with, after the given changes to the production settings. */
@@ -164,6 +166,13 @@ class ConfigurationCheckTest {
             "calling.caller-id, 5005550006, CALLING_CALLER_ID must be an E.164 number",
             "calling.public-base-url, https://calls.example.com/twilio, CALLING_PUBLIC_BASE_URL must be",
             "calling.time-limit, 0s, CALLING_TIME_LIMIT must be between 1s and 24h",
+            "retention.every, 0s, RETENTION_EVERY must be a positive duration",
+            "retention.event-params, 0d, RETENTION_EVENT_PARAMS must be a positive duration such as 90d",
+            "retention.event-params, forever, RETENTION_EVENT_PARAMS must be a positive duration such as 90d",
+            "retention.reconcile-runs, -7d, RETENTION_RECONCILE_RUNS must be a positive duration",
+            "retention.batch-size, 0, RETENTION_BATCH_SIZE must be between 1 and 10000",
+            "retention.batch-size, 10001, RETENTION_BATCH_SIZE must be between 1 and 10000",
+            "retention.run-time-limit, 0s, RETENTION_RUN_TIME_LIMIT must be a positive duration",
     })
     void settingsThatCannotWorkAreRefusedByTheirVariable(String property, String value, String message) {
         assertThat(refusal(property, value)).contains(message);
@@ -176,6 +185,19 @@ class ConfigurationCheckTest {
             properties.put("reconcile.every", every);
             assertThatCode(() -> start(properties)).as(every).doesNotThrowAnyException();
         }
+    }
+
+    @Test
+    void retentionPeriodsAreDaysHoursOrOff() {
+        for (String period : new String[] {"90d", "36h", "P30D", "off", "disabled"}) {
+            Map<String, String> properties = production();
+            properties.put("retention.event-params", period);
+            properties.put("retention.reconcile-runs", period);
+            properties.put("retention.every", period.startsWith("P") ? "PT1H" : period);
+            assertThatCode(() -> start(properties)).as(period).doesNotThrowAnyException();
+        }
+        assertThat(RetentionConfig.period("90d")).contains(Duration.ofDays(90));
+        assertThat(RetentionConfig.period("off")).isEmpty();
     }
 
     @Test
