@@ -128,18 +128,23 @@ public class TwilioMedia {
             headers.put("Cache-Control", List.of("no-store"));
             Multi<Buffer> body = response.toMulti().map(io.vertx.mutiny.core.buffer.Buffer::getDelegate)
                     // A client that goes away stops the download, instead of leaving Twilio's answer unread.
-                    .onCancellation().invoke(() -> response.request().reset());
+                    .onCancellation().invoke(() -> {
+                        response.exceptionHandler(ignored -> { });
+                        response.request().reset();
+                    });
             return Uni.createFrom().item(new Audio(status, headers, body));
         }
         String location = response.getHeader("Location");
-        // An answer that is not streamed: its connection is closed rather than its body read.
-        response.request().reset();
-        if (isRedirect(status) && location != null && redirects < MOST_REDIRECTS) {
-            return redirectTarget(url, location).map(next -> send(next, range, redirects + 1))
-                    .orElseGet(() -> Uni.createFrom().failure(new CannotAnswer(502,
-                            "Twilio redirected the recording somewhere this service does not follow", null)));
-        }
-        return Uni.createFrom().failure(refusal(status, response.getHeader("Retry-After")));
+        String retryAfter = response.getHeader("Retry-After");
+        // Twilio's error or redirect bodies are a few bytes: let them pass unread, keeping the connection for the next.
+        return response.end().onFailure().recoverWithNull().flatMap(ended -> {
+            if (isRedirect(status) && location != null && redirects < MOST_REDIRECTS) {
+                return redirectTarget(url, location).map(next -> send(next, range, redirects + 1))
+                        .orElseGet(() -> Uni.createFrom().failure(new CannotAnswer(502,
+                                "Twilio redirected the recording somewhere this service does not follow", null)));
+            }
+            return Uni.createFrom().failure(refusal(status, retryAfter));
+        });
     }
 
     /** Where a redirect leads, if it is http(s): https, or plain http only when the API itself is (a test's fake). */

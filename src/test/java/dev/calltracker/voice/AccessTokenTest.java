@@ -1,5 +1,9 @@
 package dev.calltracker.voice;
 
+import static dev.calltracker.testing.AccessTokenVerifier.API_KEY_SECRET;
+import static dev.calltracker.testing.AccessTokenVerifier.API_KEY_SID;
+import static dev.calltracker.testing.AccessTokenVerifier.TWIML_APP_SID;
+import static dev.calltracker.testing.AccessTokenVerifier.verified;
 import static dev.calltracker.testing.ReadApi.as;
 import static dev.calltracker.testing.ReadApi.asCrmUser;
 import static dev.calltracker.testing.ReadApi.asOperator;
@@ -10,15 +14,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.containsStringIgnoringCase;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.calltracker.testing.AccessTokenVerifier.Verified;
 import dev.calltracker.testing.IdentityProviderFake;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.jsonwebtoken.Jws;
-import io.jsonwebtoken.JwsHeader;
-import io.jsonwebtoken.Jwts;
-import io.jsonwebtoken.security.Keys;
 import io.jsonwebtoken.security.SignatureException;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -37,36 +36,11 @@ import org.junit.jupiter.api.Test;
 class AccessTokenTest {
 
     static final String PATH = "/api/calling/token";
-    /** The test profile's API key, TwiML App and account (application.properties, TwilioApiTestResource). */
-    static final String API_KEY_SID = "SK" + "0".repeat(32);
-    static final String API_KEY_SECRET = "test-api-key-secret-not-a-secret";
-    static final String TWIML_APP_SID = "AP" + "0".repeat(32);
     /** {@link IdentityProviderFake}'s subject, hyphens made underscores. */
     static final String AGENT = "0b6f0c1e_7d1a_4a55_9a3e_3c2b1f0e9d11";
 
     final TestSql sql = TestSql.forTests();
     final TwilioFake twilio = TwilioFake.forTests();
-
-    /** A token jjwt verified, and its claims. */
-    record Verified(JwsHeader header, Map<String, Object> claims) {
-        long seconds(String claim) {
-            return ((Number) claims.get(claim)).longValue();
-        }
-    }
-
-    /**
-     * Verifies the signature with jjwt. Twilio's {@code cty: twilio-fpa;v=1} makes jjwt take the payload for content
-     * of that type rather than claims, so the claims are read from the verified payload here.
-     */
-    static Verified verified(String token, String secret) {
-        Jws<byte[]> jws = Jwts.parser().verifyWith(Keys.hmacShaKeyFor(secret.getBytes(StandardCharsets.UTF_8))).build()
-                .parseSignedContent(token);
-        try {
-            return new Verified(jws.getHeader(), new ObjectMapper().readValue(jws.getPayload(), new TypeReference<>() { }));
-        } catch (java.io.IOException e) {
-            throw new AssertionError("the payload is not JSON", e);
-        }
-    }
 
     @Test
     void aCrmUserGetsAVoiceTokenSignedWithTheApiKeyForTheTwimlApp() {
