@@ -59,17 +59,8 @@ post /api/calling/recording "AccountSid=$ACCOUNT" "CallSid=$PARENT" "RecordingSt
 post /api/calling/webhook "AccountSid=$ACCOUNT" "CallSid=$PARENT" "CallStatus=completed" "CallDuration=50" \
   "Timestamp=$(rfc2822 $((NOW + 49)))"
 
-# A CRM user's token as the dev profile expects it (RS256, issuer call-tracker-dev, audience authenticated).
-b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
-dev_jwt() {
-  local header payload
-  header=$(printf '{"alg":"RS256","typ":"JWT"}' | b64url)
-  payload=$(printf '{"iss":"call-tracker-dev","aud":"authenticated","sub":"agent-demo","role":"authenticated","app_metadata":{"crm_role":"agent"},"iat":%s,"exp":%s}' \
-    "$NOW" $((NOW + 600)) | b64url)
-  printf '%s.%s.%s' "$header" "$payload" \
-    "$(printf '%s.%s' "$header" "$payload" | openssl dgst -sha256 -sign "$(dirname "$0")/dev-jwt-private.pem" -binary | b64url)"
-}
-CRM_JWT=${CRM_JWT:-$(dev_jwt)}
+# A CRM user's token as the dev profile expects it (scripts/dev-jwt.sh).
+CRM_JWT=${CRM_JWT:-$(SUB=agent-demo TTL_SECONDS=600 "$(dirname "$0")/dev-jwt.sh")}
 
 pretty() { if command -v python3 >/dev/null; then python3 -m json.tool; else cat; echo; fi; }
 echo; echo "== GET /api/calls/$PARENT"

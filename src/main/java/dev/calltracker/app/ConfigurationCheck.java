@@ -36,6 +36,8 @@ public class ConfigurationCheck {
 
     /** Rows per retention statement at most: each batch is one transaction holding its rows' locks. */
     static final int MOST_RETENTION_BATCH = 10_000;
+    /** Twilio refuses access tokens valid longer than a day. */
+    static final Duration MOST_TOKEN_TTL = Duration.ofHours(24);
 
     /** {@code <Number machineDetection>} takes Twilio's words as they are; {@code off} leaves it out. */
     static final java.util.Set<String> MACHINE_DETECTION_VALUES =
@@ -46,6 +48,7 @@ public class ConfigurationCheck {
         List<String> problems = new ArrayList<>();
         checkCalling(calling, problems);
         checkTwilio(twilio, problems);
+        checkAccessTokens(calling, twilio, problems);
         checkReconciler(reconcile, calling, problems);
         checkRetention(retention, problems);
         if (!problems.isEmpty()) {
@@ -109,6 +112,38 @@ public class ConfigurationCheck {
         }
         if (!isHttpUrl(twilio.apiBaseUrl())) {
             problems.add("TWILIO_API_BASE_URL must be an http(s) URL such as https://api.twilio.com");
+        }
+    }
+
+    /**
+     * Access tokens need the TwiML App, the API key (it signs them) and the account (their subject): a TwiML App
+     * without the key could only answer 503. Without the TwiML App the token endpoint is off and nothing is required.
+     */
+    private static void checkAccessTokens(CallingConfig calling, TwilioConfig twilio, List<String> problems) {
+        if (!isPositive(calling.tokenTtl()) || calling.tokenTtl().compareTo(Duration.ofMinutes(1)) < 0
+                || calling.tokenTtl().compareTo(MOST_TOKEN_TTL) > 0) {
+            problems.add("CALLING_TOKEN_TTL must be between 1m and 24h (Twilio refuses access tokens valid longer), not "
+                    + calling.tokenTtl());
+        }
+        if (calling.identityClaim().isBlank()) {
+            problems.add("CALLING_IDENTITY_CLAIM must name a claim of the CRM users' tokens, such as sub");
+        }
+        Optional<String> app = calling.twimlAppSid();
+        if (app.isEmpty()) {
+            return;
+        }
+        if (!TwilioFormats.isSid(app.get(), TwilioFormats.APPLICATION_SID_PREFIX)) {
+            problems.add("CALLING_TWIML_APP_SID must be AP followed by 32 hex digits (Twilio Console, Voice, TwiML Apps)");
+        }
+        if (twilio.apiKeySid().isEmpty() || twilio.apiKeySecret().filter(secret -> !secret.isBlank()).isEmpty()) {
+            problems.add("CALLING_TWIML_APP_SID is set without TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET: "
+                    + "access tokens are signed with an API key");
+        } else if (twilio.apiKeySecret().get().getBytes(java.nio.charset.StandardCharsets.UTF_8).length < 32) {
+            problems.add("TWILIO_API_KEY_SECRET is shorter than an API key's secret (32 characters): "
+                    + "access tokens cannot be signed with it");
+        }
+        if (twilio.accountSid().isEmpty()) {
+            problems.add("CALLING_TWIML_APP_SID is set without TWILIO_ACCOUNT_SID: access tokens name the account");
         }
     }
 

@@ -20,6 +20,7 @@ public class CallViewRepository {
     private final Database database;
     private final String findCall = SqlFile.load("find-call.sql");
     private final String findCallEvents = SqlFile.load("find-call-events.sql");
+    private final String findCallRecording = SqlFile.load("find-call-recording.sql");
 
     public CallViewRepository(Database database) {
         this.database = database;
@@ -30,6 +31,12 @@ public class CallViewRepository {
         return database.withConnection(db -> findCall(db, sid).flatMap(found -> found.isEmpty()
                 ? Uni.createFrom().item(found)
                 : findEvents(db, found.get()).map(events -> Optional.of(found.get().withEvents(events)))));
+    }
+
+    /** A call's recording by its parent or dialed sid; empty when the call is unknown. */
+    public Uni<Optional<StoredRecording>> findRecording(String sid) {
+        return database.query(findCallRecording, Tuple.of(sid)).map(CallRepository.first(
+                r -> new StoredRecording(r.getString("recording_sid"), r.getString("recording_url"))));
     }
 
     private Uni<Optional<CallView>> findCall(SqlClient db, String sid) {

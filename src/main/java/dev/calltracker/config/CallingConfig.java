@@ -5,6 +5,7 @@ import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** How the service dials and where Twilio reaches it. Environment variables: {@code CALLING_*}. */
 @ConfigMapping(prefix = "calling")
@@ -71,6 +72,24 @@ public interface CallingConfig {
     /** {@code <Number machineDetectionTimeout>}: after this long (3–59 s) Twilio answers {@code unknown}. */
     @WithDefault("30s")
     Duration machineDetectionTimeout();
+
+    /**
+     * The TwiML App whose Voice URL is this service ({@code AP...}): the outgoing grant of the access tokens
+     * {@code POST /api/calling/token} mints. Unset: that endpoint answers 503, the rest of the service runs.
+     */
+    Optional<String> twimlAppSid();
+
+    /**
+     * The claim of the CRM user's token that names the agent: its value becomes the access token's identity,
+     * which Twilio sends back as {@code From=client:<identity>}. Read like {@code auth.crm-user-claim} (a dotted
+     * name reads into an object claim).
+     */
+    @WithDefault("sub")
+    String identityClaim();
+
+    /** How long a minted access token is valid: Twilio accepts at most 24 hours. */
+    @WithDefault("1h")
+    Duration tokenTtl();
 
     /** Whether calls are dialed with answering-machine detection. */
     static boolean detects(CallingConfig calling) {

@@ -27,11 +27,6 @@ public interface TwilioConfig {
 
     Optional<String> apiKeySecret();
 
-    /** The REST API can be asked once the account is known: with the API key and secret, or else the auth token. */
-    default boolean hasRestCredentials() {
-        return accountSid().isPresent();
-    }
-
     @WithDefault("https://api.twilio.com")
     String apiBaseUrl();
 }

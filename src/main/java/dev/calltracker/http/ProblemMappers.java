@@ -36,6 +36,16 @@ public class ProblemMappers {
         return json(new Problem(e.status(), e.getMessage(), e.field()));
     }
 
+    /** A request the service cannot answer now or as configured: its status, why, and when to retry if that helps. */
+    @ServerExceptionMapper
+    public Response cannotAnswer(CannotAnswer e) {
+        Response.ResponseBuilder answer = Response.fromResponse(json(Problem.of(e.status(), e.getMessage())));
+        if (e.retryAfter() != null) {
+            answer.header("Retry-After", Long.toString(Math.max(1, e.retryAfter().toSeconds())));
+        }
+        return answer.build();
+    }
+
     /**
      * No credentials, or credentials that do not verify (an expired, forged or foreign token): the same answer,
      * whether or not what was asked for exists.

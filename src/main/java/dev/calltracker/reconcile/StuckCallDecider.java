@@ -5,13 +5,13 @@ import dev.calltracker.call.CallEventRecorder;
 import dev.calltracker.call.CallEventRecorder.Outcome;
 import dev.calltracker.call.ContactRule;
 import dev.calltracker.call.ReconcilerFinding;
-import dev.calltracker.config.TwilioConfig;
 import dev.calltracker.reconcile.StuckCallPolicy.Decision;
 import dev.calltracker.reconcile.StuckCallPolicy.DialedLeg;
 import dev.calltracker.reconcile.StuckCallPolicy.NoQuestion;
 import dev.calltracker.reconcile.StuckCallPolicy.ParentAndItsLegs;
 import dev.calltracker.reconcile.StuckCallPolicy.Question;
 import dev.calltracker.reconcile.StuckCallPolicy.WhoAnswered;
+import dev.calltracker.twilio.TwilioCredentials;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
@@ -30,17 +30,17 @@ public class StuckCallDecider {
     private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
 
     private final TwilioCallsGateway twilio;
-    private final TwilioConfig twilioConfig;
+    private final TwilioCredentials credentials;
     private final CallEventRecorder recorder;
     private final ContactRule contactRule;
     private final ReconcilerMetrics metrics;
     private final ReconcileConfig config;
     private final Clock clock;
 
-    public StuckCallDecider(TwilioCallsGateway twilio, TwilioConfig twilioConfig, CallEventRecorder recorder,
+    public StuckCallDecider(TwilioCallsGateway twilio, TwilioCredentials credentials, CallEventRecorder recorder,
                             ContactRule contactRule, ReconcilerMetrics metrics, ReconcileConfig config, Clock clock) {
         this.twilio = twilio;
-        this.twilioConfig = twilioConfig;
+        this.credentials = credentials;
         this.recorder = recorder;
         this.contactRule = contactRule;
         this.metrics = metrics;
@@ -50,12 +50,12 @@ public class StuckCallDecider {
 
     /** Whether ended calls are claimed for a lost answering-machine detection result: detection on, and Twilio can be asked. */
     boolean asksWhoAnswered() {
-        return contactRule.machineDetection() && twilioConfig.hasRestCredentials();
+        return contactRule.machineDetection() && credentials.present();
     }
 
     Uni<ReconcileReport.Entry> decide(StuckCall call, ReconcileRun run) {
         OffsetDateTime now = OffsetDateTime.now(clock);
-        return answer(StuckCallPolicy.question(call, twilioConfig.hasRestCredentials(), now, config.giveUpAfter()), call, now)
+        return answer(StuckCallPolicy.question(call, credentials.present(), now, config.giveUpAfter()), call, now)
                 // Twilio being unreachable, or refusing our requests, is never a reason to guess: the call waits for the next run.
                 .onFailure().recoverWithItem(f -> Decision.leave(f instanceof TwilioApiRefused
                         ? ReconcileOutcome.TWILIO_REFUSED : ReconcileOutcome.TWILIO_UNAVAILABLE, TwilioCallsGateway.describe(f)))

@@ -1,15 +1,13 @@
 package dev.calltracker.reconcile;
 
-import dev.calltracker.config.TwilioConfig;
+import dev.calltracker.twilio.TwilioCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -39,14 +37,14 @@ public class TwilioCallsGateway {
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
     private final TwilioCallsApi api;
-    private final TwilioConfig config;
+    private final TwilioCredentials credentials;
     private final TwilioConcurrencyLimit concurrency;
     private final MeterRegistry registry;
 
-    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioConfig config, TwilioConcurrencyLimit concurrency,
-                              MeterRegistry registry) {
+    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioCredentials credentials,
+                              TwilioConcurrencyLimit concurrency, MeterRegistry registry) {
         this.api = api;
-        this.config = config;
+        this.credentials = credentials;
         this.concurrency = concurrency;
         this.registry = registry;
     }
@@ -139,12 +137,10 @@ public class TwilioCallsGateway {
     }
 
     private String accountSid() {
-        return config.accountSid().orElseThrow(() -> new IllegalStateException("TWILIO_ACCOUNT_SID is not set"));
+        return credentials.accountSid();
     }
 
     private String authorization() {
-        String user = config.apiKeySid().orElse(accountSid());
-        String password = config.apiKeySid().isPresent() ? config.apiKeySecret().orElse("") : config.authToken();
-        return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        return credentials.authorization();
     }
 }

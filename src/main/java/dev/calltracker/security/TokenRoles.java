@@ -48,38 +48,10 @@ public class TokenRoles implements SecurityIdentityAugmentor {
     }
 
     private static boolean hasClaim(JsonWebToken token, String claim, String value) {
-        Object actual = claimValue(token, claim);
+        Object actual = TokenClaims.value(token, claim);
         if (actual instanceof Collection<?> values) {
-            return values.stream().anyMatch(v -> value.equals(unquoted(v)));
+            return values.stream().anyMatch(v -> value.equals(TokenClaims.unquoted(v)));
         }
-        return actual != null && value.equals(unquoted(actual));
-    }
-
-    /**
-     * The claim named, or for a dotted name the member it leads to inside object claims ({@code app_metadata.crm_role}:
-     * Supabase's {@code app_metadata} only the project's server side can write, unlike {@code user_metadata}).
-     */
-    private static Object claimValue(JsonWebToken token, String claim) {
-        if (claim.indexOf('.') < 0) {
-            return token.getClaim(claim);
-        }
-        String[] path = claim.split("\\.");
-        Object value = token.getClaim(path[0]);
-        for (int i = 1; i < path.length && value != null; i++) {
-            value = value instanceof jakarta.json.JsonObject object ? object.get(path[i])
-                    : value instanceof java.util.Map<?, ?> map ? map.get(path[i]) : null;
-        }
-        if (value instanceof jakarta.json.JsonArray array) {
-            return array.stream().toList();
-        }
-        return value;
-    }
-
-    /** Claims arrive as JSON values (a JsonString prints with its quotes). */
-    private static String unquoted(Object value) {
-        if (value instanceof jakarta.json.JsonString json) {
-            return json.getString();
-        }
-        return String.valueOf(value);
+        return actual != null && value.equals(TokenClaims.unquoted(actual));
     }
 }

@@ -20,6 +20,7 @@ public final class TwilioFormats {
     public static final String RECORDING_SID_PREFIX = "RE";
     public static final String ACCOUNT_SID_PREFIX = "AC";
     public static final String API_KEY_SID_PREFIX = "SK";
+    public static final String APPLICATION_SID_PREFIX = "AP";
     private static final Pattern E164 = Pattern.compile("\\+[1-9][0-9]{1,14}");
     private static final Pattern E164_PREFIX = Pattern.compile("\\+[0-9]{1,15}");
     /** Status words: Twilio's are lowercase with dashes. Anything else is not a status but an attack or a bug. */

@@ -129,6 +129,56 @@ class ConfigurationCheckTest {
         assertThat(refusal("twilio.api-key-sid", API_KEY_SECRET)).contains("TWILIO_API_KEY_SID must be SK");
     }
 
+    static final String TWIML_APP_SID = "AP" + "0123456789abcdef".repeat(2);
+    /** An API key's secret is 32 characters: HS256 needs a key of at least 256 bits. */
+    static final String SIGNING_SECRET = "the-32-character-api-key-secret!";
+
+    /** Production with the TwiML App: the access token endpoint on. */
+    static Map<String, String> withAccessTokens() {
+        Map<String, String> p = production();
+        p.put("calling.twiml-app-sid", TWIML_APP_SID);
+        p.put("twilio.api-key-secret", SIGNING_SECRET);
+        return p;
+    }
+
+    @Test
+    void accessTokensStartWithTheTwimlAppTheApiKeyAndTheAccount() {
+        assertThatCode(() -> start(withAccessTokens())).doesNotThrowAnyException();
+        Map<String, String> longest = withAccessTokens();
+        longest.put("calling.token-ttl", "24h");
+        longest.put("calling.identity-claim", "app_metadata.agent_id");
+        assertThatCode(() -> start(longest)).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aTwimlAppWithoutWhatSignsTheTokensIsRefused() {
+        Map<String, String> noKey = withAccessTokens();
+        noKey.put("twilio.api-key-sid", "");
+        noKey.put("twilio.api-key-secret", "");
+        Throwable refused = catchThrowable(() -> start(noKey));
+        assertThat(refused).hasMessageContaining("CALLING_TWIML_APP_SID is set without TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET");
+
+        Map<String, String> shortSecret = withAccessTokens();
+        shortSecret.put("twilio.api-key-secret", API_KEY_SECRET);
+        assertThat(catchThrowable(() -> start(shortSecret))).hasMessageContaining("TWILIO_API_KEY_SECRET is shorter")
+                .hasMessageNotContaining(API_KEY_SECRET);
+
+        Map<String, String> malformed = withAccessTokens();
+        malformed.put("calling.twiml-app-sid", "AP123");
+        assertThat(catchThrowable(() -> start(malformed))).hasMessageContaining("CALLING_TWIML_APP_SID must be AP");
+    }
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({"calling.token-ttl, 25h", "calling.token-ttl, 0s", "calling.token-ttl, 30s", "calling.token-ttl, -PT1H"})
+    void aTokenTtlTwilioWouldRefuseIsRefused(String property, String value) {
+        assertThat(refusal(property, value)).contains("CALLING_TOKEN_TTL must be between 1m and 24h");
+    }
+
+    @Test
+    void anIdentityClaimMustNameAClaim() {
+        assertThat(refusal("calling.identity-claim", " ")).contains("CALLING_IDENTITY_CLAIM must name a claim");
+    }
+
     @Test
     void giveUpAfterMustOutlastTheLongestPossibleCall() {
         assertThat(refusal("calling.time-limit", "4h", "reconcile.give-up-after", "4h"))

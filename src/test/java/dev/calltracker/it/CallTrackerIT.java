@@ -9,8 +9,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import dev.calltracker.testing.AccessTokenVerifier;
 import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.BrowserCall.Outcome;
+import dev.calltracker.testing.InjectWireMock;
 import dev.calltracker.testing.ServiceTest;
 import dev.calltracker.testing.TestSql;
 import dev.calltracker.testing.TwilioFake;
@@ -27,6 +31,9 @@ class CallTrackerIT extends ServiceTest {
 
     static final String LEAD_PHONE = "+15557770001";
 
+
+    @InjectWireMock
+    WireMockServer twilioApi;
 
     @Test
     void healthEndpointsAnswer() {
@@ -62,5 +69,27 @@ class CallTrackerIT extends ServiceTest {
         given().contentType("application/x-www-form-urlencoded").header("X-Twilio-Signature", "Zm9yZ2Vk")
                 .formParams(voice(newSid("CA"), "+15557770002", null)).post(TwilioFake.VOICE_PATH)
                 .then().statusCode(403);
+    }
+
+    /** The browser's side: an access token Twilio would accept, and the recording streamed (a range of it). */
+    @Test
+    void aCrmUserGetsAnAccessTokenAndHearsTheRecording() {
+        String token = asCrmUser().post("/api/calling/token").then().statusCode(200).extract().jsonPath().getString("token");
+        assertThat(AccessTokenVerifier.verified(token).grants().get("identity"))
+                .isEqualTo("0b6f0c1e_7d1a_4a55_9a3e_3c2b1f0e9d11");
+
+        BrowserCall c = BrowserCall.to(sql.insertLead("new", LEAD_PHONE), LEAD_PHONE, Outcome.COMPLETED);
+        twilio.post(TwilioFake.VOICE_PATH, c.voice()).then().statusCode(200);
+        twilio.playTheDial(c);
+        twilio.post(TwilioFake.RECORDING_PATH, c.recording()).then().statusCode(204);
+        twilioApi.stubFor(WireMock.get(WireMock.urlEqualTo("/2010-04-01/Accounts/" + TwilioFake.ACCOUNT_SID
+                        + "/Recordings/" + c.recording().get("RecordingSid") + ".mp3"))
+                .withHeader("Range", WireMock.equalTo("bytes=0-3"))
+                .willReturn(WireMock.aResponse().withStatus(206).withHeader("Content-Type", "audio/mpeg")
+                        .withHeader("Content-Range", "bytes 0-3/4000").withBody(new byte[] {'I', 'D', '3', 4})));
+        byte[] audio = asCrmUser().header("Range", "bytes=0-3").get("/api/calls/" + c.parentSid() + "/recording").then()
+                .statusCode(206).header("Content-Range", "bytes 0-3/4000").header("Cache-Control", "no-store")
+                .extract().asByteArray();
+        assertThat(audio).containsExactly('I', 'D', '3', 4);
     }
 }

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Twilio's REST API, faked over real HTTP with WireMock, injected into the tests that program it
- * ({@link InjectWireMock}). Also gives the test profile the account and the admin token that go with it.
+ * ({@link InjectWireMock}). Also gives the test profile the account, its API key and TwiML App, and the admin token.
  */
 public class TwilioApiTestResource implements QuarkusTestResourceLifecycleManager {
 
@@ -26,6 +26,10 @@ public class TwilioApiTestResource implements QuarkusTestResourceLifecycleManage
         return Map.of(
                 "twilio.api-base-url", server.baseUrl(),
                 "twilio.account-sid", TwilioFake.ACCOUNT_SID,
+                // The account's API key and TwiML App: REST credentials, and what access tokens are signed with.
+                "twilio.api-key-sid", AccessTokenVerifier.API_KEY_SID,
+                "twilio.api-key-secret", AccessTokenVerifier.API_KEY_SECRET,
+                "calling.twiml-app-sid", AccessTokenVerifier.TWIML_APP_SID,
                 "admin.token", ADMIN_TOKEN);
     }
 
