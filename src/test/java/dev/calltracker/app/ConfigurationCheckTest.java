@@ -6,12 +6,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.config.TwilioConfig;
+import dev.calltracker.config.WebhooksConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -47,9 +49,10 @@ class ConfigurationCheckTest {
                 // Quarkus' duration syntax (10m, 6h), as the service reads it.
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(CallingConfig.class).withMapping(TwilioConfig.class).withMapping(ReconcileConfig.class)
+                .withMapping(WebhooksConfig.class)
                 .build();
         new ConfigurationCheck(config.getConfigMapping(CallingConfig.class), config.getConfigMapping(TwilioConfig.class),
-                config.getConfigMapping(ReconcileConfig.class));
+                config.getConfigMapping(ReconcileConfig.class), config.getConfigMapping(WebhooksConfig.class));
     }
 
     /** The message start-up is refused with, after the given changes to the production settings. */
@@ -164,6 +167,8 @@ class ConfigurationCheckTest {
             "calling.caller-id, 5005550006, CALLING_CALLER_ID must be an E.164 number",
             "calling.public-base-url, https://calls.example.com/twilio, CALLING_PUBLIC_BASE_URL must be",
             "calling.time-limit, 0s, CALLING_TIME_LIMIT must be between 1s and 24h",
+            "webhooks.url, crm.example.com/hooks, WEBHOOKS_URL must be the CRM's http(s) URL",
+            "webhooks.url, https://crm.example.com/hooks, WEBHOOKS_SECRET must be set with WEBHOOKS_URL",
     })
     void settingsThatCannotWorkAreRefusedByTheirVariable(String property, String value, String message) {
         assertThat(refusal(property, value)).contains(message);
@@ -175,6 +180,23 @@ class ConfigurationCheckTest {
             Map<String, String> properties = production();
             properties.put("reconcile.every", every);
             assertThatCode(() -> start(properties)).as(every).doesNotThrowAnyException();
+        }
+    }
+
+    @Test
+    void aWebhookSecretMustHoldThirtyTwoBytes() {
+        String url = "https://crm.example.com/hooks";
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "x".repeat(31))).contains("WEBHOOKS_SECRET");
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "whsec_" + Base64.getEncoder().encodeToString(new byte[31])))
+                .contains("WEBHOOKS_SECRET").doesNotContain("AAAA");
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "whsec_not*base64")).contains("WEBHOOKS_SECRET");
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "x".repeat(32), "webhooks.timeout", "0s"))
+                .contains("WEBHOOKS_TIMEOUT");
+        for (String secret : new String[] {"x".repeat(32), "whsec_" + Base64.getEncoder().encodeToString(new byte[32])}) {
+            Map<String, String> properties = production();
+            properties.put("webhooks.url", url);
+            properties.put("webhooks.secret", secret);
+            assertThatCode(() -> start(properties)).doesNotThrowAnyException();
         }
     }
 
