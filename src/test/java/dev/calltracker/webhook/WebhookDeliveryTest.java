@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.calltracker.db.SqlFile;
 import dev.calltracker.testing.BrowserCall;
 import dev.calltracker.testing.BrowserCall.Outcome;
 import dev.calltracker.testing.InjectWireMock;
@@ -25,6 +26,9 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -36,6 +40,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -170,6 +175,47 @@ class WebhookDeliveryTest {
         List<LoggedRequest> received = received();
         assertThat(received).hasSize(60);
         assertThat(received.stream().map(r -> r.getHeader("webhook-id")).collect(Collectors.toSet())).isEqualTo(enqueued);
+    }
+
+    /**
+     * Another replica's claim, caught in the middle of its transaction: the rows it holds are skipped at once, not
+     * waited for and not sent; once it commits they are its lease, not this replica's to send.
+     */
+    @Test
+    void rowsAnotherReplicaIsClaimingAreSkippedNotWaitedFor() throws Exception {
+        Set<String> enqueued = new HashSet<>();
+        for (int i = 0; i < 50; i++) {
+            enqueued.add(enqueue().toString());
+        }
+        Set<String> theirs = new HashSet<>();
+        try (Connection otherReplica = DriverManager.getConnection(config("quarkus.datasource.jdbc.url"),
+                config("quarkus.datasource.username"), config("quarkus.datasource.password"))) {
+            otherReplica.setAutoCommit(false);
+            String claim = SqlFile.load("claim-webhooks.sql").replace("$1", "30").replace("$2", "60000");
+            try (ResultSet claimed = otherReplica.createStatement().executeQuery(claim)) {
+                while (claimed.next()) {
+                    theirs.add(claimed.getString("id"));
+                }
+            }
+            assertThat(theirs).hasSize(30);
+
+            long started = System.nanoTime();
+            drain();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).as("no wait for their locks").isLessThan(Duration.ofSeconds(2));
+            otherReplica.commit();
+        }
+        drain();
+
+        Set<String> sent = received().stream().map(r -> r.getHeader("webhook-id")).collect(Collectors.toSet());
+        assertThat(received()).hasSize(20);
+        assertThat(sent).doesNotContainAnyElementsOf(theirs);
+        Set<String> ours = new HashSet<>(enqueued);
+        ours.removeAll(theirs);
+        assertThat(sent).isEqualTo(ours);
+    }
+
+    private static String config(String name) {
+        return ConfigProvider.getConfig().getValue(name, String.class);
     }
 
     @Test
