@@ -1,5 +1,9 @@
 package dev.calltracker.admin;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.calltracker.http.ApiContract;
+
 import dev.calltracker.reconcile.ReconcileReport;
 import dev.calltracker.reconcile.StuckCallReconciler;
 import dev.calltracker.security.NoStore;
@@ -13,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** Operator actions. */
+@Tag(name = ApiContract.TAG_OPERATIONS)
+@SecurityRequirement(name = ApiContract.OPERATOR)
 @Path(OperatorEndpoints.ADMIN)
 @RolesAllowed(Roles.OPERATOR)
 @NoStore

@@ -1,5 +1,8 @@
 package dev.calltracker.admin;
 
+import dev.calltracker.http.ApiContract;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.retention.PersonalDataEraser;
 import dev.calltracker.retention.PersonalDataErasure;
@@ -18,6 +21,8 @@ import jakarta.ws.rs.core.MediaType;
  * Erasure of one lead's personal data (a data subject's request). Idempotent: an unknown lead, or one erased
  * before, is answered 200 with zero counts, so the CRM can simply repeat a request whose answer it lost.
  */
+@Tag(name = ApiContract.TAG_OPERATIONS)
+@SecurityRequirement(name = ApiContract.OPERATOR)
 @Path(OperatorEndpoints.ADMIN + "/leads/{id}/personal-data")
 @RolesAllowed(Roles.OPERATOR)
 @NoStore

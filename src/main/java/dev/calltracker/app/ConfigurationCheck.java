@@ -2,9 +2,11 @@ package dev.calltracker.app;
 
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.config.TwilioConfig;
+import dev.calltracker.config.WebhooksConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
 import dev.calltracker.retention.RetentionConfig;
 import dev.calltracker.twilio.TwilioFormats;
+import dev.calltracker.webhook.WebhookSigner;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,13 +46,14 @@ public class ConfigurationCheck {
             java.util.Set.of(CallingConfig.MACHINE_DETECTION_OFF, "Enable", "DetectMessageEnd");
 
     public ConfigurationCheck(CallingConfig calling, TwilioConfig twilio, ReconcileConfig reconcile,
-                              RetentionConfig retention) {
+                              RetentionConfig retention, WebhooksConfig webhooks) {
         List<String> problems = new ArrayList<>();
         checkCalling(calling, problems);
         checkTwilio(twilio, problems);
         checkAccessTokens(calling, twilio, problems);
         checkReconciler(reconcile, calling, problems);
         checkRetention(retention, problems);
+        checkWebhooks(webhooks, problems);
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Invalid configuration: " + String.join("; ", problems));
         }
@@ -208,6 +211,36 @@ public class ConfigurationCheck {
         } catch (IllegalArgumentException e) {
             problems.add(variable + " must be a positive duration such as 90d or 12h, or off (kept for ever), not '"
                     + value + "'");
+        }
+    }
+
+    private static void checkWebhooks(WebhooksConfig webhooks, List<String> problems) {
+        if (!webhooks.enabled()) {
+            return;
+        }
+        if (!isHttpUrl(webhooks.url().get())) {
+            problems.add("WEBHOOKS_URL must be the CRM's http(s) URL that receives the events");
+        }
+        Optional<byte[]> key = webhooks.secret().flatMap(WebhookSigner::keyOf);
+        if (key.isEmpty() || key.get().length < WebhookSigner.MIN_KEY_BYTES) {
+            problems.add("WEBHOOKS_SECRET must be set with WEBHOOKS_URL and hold at least " + WebhookSigner.MIN_KEY_BYTES
+                    + " bytes: whsec_ and base64 (e.g. whsec_$(openssl rand -base64 32)), or a string that long");
+        }
+        if (!isEveryExpression(webhooks.every())) {
+            problems.add("WEBHOOKS_EVERY must be a positive duration such as 2s, or off");
+        }
+        if (webhooks.batchSize() < 1 || webhooks.batchSize() > 1000) {
+            problems.add("WEBHOOKS_BATCH_SIZE must be between 1 and 1000");
+        }
+        if (!isPositive(webhooks.timeout()) || webhooks.timeout().toMinutes() > 5) {
+            problems.add("WEBHOOKS_TIMEOUT must be between 1ms and 5m");
+        }
+        if (webhooks.maxAttempts() < 1) {
+            problems.add("WEBHOOKS_MAX_ATTEMPTS must be at least 1");
+        }
+        if (!isPositive(webhooks.firstRetryAfter()) || webhooks.maxRetryAfter().compareTo(webhooks.firstRetryAfter()) < 0
+                || webhooks.maxRetryAfter().toDays() > 7) {
+            problems.add("WEBHOOKS_FIRST_RETRY_AFTER must be positive and WEBHOOKS_MAX_RETRY_AFTER between it and 7d");
         }
     }
 

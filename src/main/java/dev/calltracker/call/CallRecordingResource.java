@@ -1,5 +1,8 @@
 package dev.calltracker.call;
 
+import dev.calltracker.http.ApiContract;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.calltracker.http.RequestRejected;
 import dev.calltracker.security.NoStore;
 import dev.calltracker.security.Roles;
@@ -19,6 +22,9 @@ import org.jboss.resteasy.reactive.RestMulti;
  * credentials, which the browser never holds. {@code Range} goes to Twilio and its 206 comes back, so the player
  * can seek. Accepts the parent or the dialed leg's sid, like {@link CallResource}.
  */
+@Tag(name = ApiContract.TAG_CRM)
+@SecurityRequirement(name = ApiContract.CRM_USER)
+@SecurityRequirement(name = ApiContract.OPERATOR)
 @Path("/api/calls/{callSid}/recording")
 @RolesAllowed({Roles.CRM_USER, Roles.OPERATOR})
 @NoStore

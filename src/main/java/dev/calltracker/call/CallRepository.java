@@ -1,5 +1,7 @@
 package dev.calltracker.call;
 
+import dev.calltracker.config.WebhooksConfig;
+import dev.calltracker.db.PipelinedTransaction;
 import dev.calltracker.db.SqlFile;
 import dev.calltracker.db.Watches;
 import io.smallrye.mutiny.Uni;
@@ -9,6 +11,7 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.Map;
@@ -31,6 +34,19 @@ public class CallRepository {
     final String appendParentStatusToKnownCall = SqlFile.load("append-parent-status-to-known-call.sql");
     private final String lockDialedLeg = SqlFile.load("lock-dialed-leg.sql");
     private final String lockCall = SqlFile.load("lock-call.sql");
+    final String enqueueCallWebhooks = SqlFile.load("enqueue-call-webhooks.sql");
+    /** Whether a change also writes its webhook events (the outbox is left alone while webhooks are off). */
+    private final boolean webhooks;
+
+    @Inject
+    public CallRepository(WebhooksConfig webhooks) {
+        this.webhooks = webhooks.enabled();
+    }
+
+    /** Without webhooks (the statements' own tests). */
+    CallRepository() {
+        this.webhooks = false;
+    }
 
     /** What recording the voice webhook found: the call, and whether this request created it. */
     public record DialedCall(CallRow row, boolean created) {
@@ -123,7 +139,37 @@ public class CallRepository {
                 .addValue(next.answeredBy() == null ? null : next.answeredBy().value())
                 .addValue(Watches.LEAD_ACTIVITY.space())
                 .addValue(Watches.keyOf(change.call().leadId()));
-        return db.preparedQuery(saveTransition).execute(args).replaceWithVoid();
+        Uni<RowSet<Row>> saved = db.preparedQuery(saveTransition).execute(args);
+        if (!webhooks) {
+            return saved.replaceWithVoid();
+        }
+        // Before save-transition.sql, in the same round trip: it reads the lead as that statement finds it.
+        return PipelinedTransaction.sentTogether(enqueueWebhooks(db, change), saved).replaceWithVoid();
+    }
+
+    /** The change's events in {@code webhook_outbox} ({@code enqueue-call-webhooks.sql}): call.updated, maybe lead.contacted. */
+    private Uni<RowSet<Row>> enqueueWebhooks(SqlClient db, CallChange change) {
+        CallRow call = change.call();
+        CallState next = change.next();
+        JsonObject data = new JsonObject()
+                .put("call_id", call.id().toString())
+                .put("call_sid", call.callSid())
+                .put("dialed_call_sid", next.dialedSid())
+                .put("lead_id", call.leadId() == null ? null : call.leadId().toString())
+                .put("status", next.status().value())
+                .put("started_at", instant(call.createdAt()))
+                .put("answered_at", instant(next.answeredAt()))
+                .put("ended_at", instant(next.endedAt()))
+                .put("ended_at_estimated", next.endedAtEstimated())
+                .put("duration_seconds", next.durationSeconds())
+                .put("answered_by", next.answeredBy() == null ? null : next.answeredBy().value())
+                .put("recording_sid", next.recordingSid());
+        Tuple args = Tuple.of(data, call.leadId(), change.leadContact().map(LeadContact::contactedAt).orElse(null), call.id());
+        return db.preparedQuery(enqueueCallWebhooks).execute(args);
+    }
+
+    private static String instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant().toString();
     }
 
     /**

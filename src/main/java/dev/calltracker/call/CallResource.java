@@ -1,5 +1,9 @@
 package dev.calltracker.call;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.calltracker.http.ApiContract;
+
 import dev.calltracker.http.RequestRejected;
 import dev.calltracker.twilio.TwilioFormats;
 import dev.calltracker.security.NoStore;
@@ -19,6 +23,9 @@ import jakarta.ws.rs.core.SecurityContext;
  * leg's sid. The raw Twilio parameters of each event are operator material: a CRM user gets the events
  * without them.
  */
+@Tag(name = ApiContract.TAG_CRM)
+@SecurityRequirement(name = ApiContract.CRM_USER)
+@SecurityRequirement(name = ApiContract.OPERATOR)
 @Path("/api/calls/{callSid}")
 @RolesAllowed({Roles.CRM_USER, Roles.OPERATOR})
 @NoStore

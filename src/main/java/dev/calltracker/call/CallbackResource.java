@@ -1,5 +1,11 @@
 package dev.calltracker.call;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.calltracker.http.ApiContract;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+
 import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestMetrics.Result;
@@ -16,6 +22,8 @@ import jakarta.ws.rs.core.Response;
  * applied before it is answered, so a 2xx always means "stored"; a failure answers 5xx and Twilio's retry
  * (the URL fragment asks for retries on 5xx) delivers it again, idempotently.
  */
+@Tag(name = ApiContract.TAG_TWILIO)
+@SecurityRequirement(name = ApiContract.TWILIO_SIGNATURE)
 @Path("/api/calling")
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class CallbackResource {
@@ -33,6 +41,9 @@ public class CallbackResource {
     /** Dialed-leg status callbacks, the {@code <Dial action>} request and the parent leg's status callback. */
     @POST
     @Path("/webhook")
+    @APIResponse(responseCode = "204", description = "Stored and applied")
+    @APIResponse(responseCode = "200", description = "The <Dial action> request: TwiML that hangs up the browser leg",
+            content = @Content(mediaType = MediaType.TEXT_XML))
     public Uni<Response> webhook(TwilioParams request) {
         CallEvent event = CallEventParser.fromWebhook(request);
         // The action's answer is the TwiML the browser leg runs next: the dial is over, hang up.
@@ -45,6 +56,7 @@ public class CallbackResource {
     /** Recording status callbacks ({@code CallSid} is the parent leg). */
     @POST
     @Path("/recording")
+    @APIResponse(responseCode = "204", description = "Stored and applied")
     public Uni<Response> recording(TwilioParams request) {
         return record(request, CallEventParser.fromRecording(request), Response.noContent().build());
     }
@@ -52,6 +64,7 @@ public class CallbackResource {
     /** Answering-machine detection results ({@code CallSid} is the dialed leg). */
     @POST
     @Path("/amd")
+    @APIResponse(responseCode = "204", description = "Stored and applied")
     public Uni<Response> amd(TwilioParams request) {
         return count(request, recorder.recordAmd(CallEventParser.fromAmd(request)), Response.noContent().build());
     }

@@ -111,9 +111,10 @@ public final class PipelinedTransaction {
 
     /**
      * Issues both commands at once (the second right behind the first, on the same connection: one round
-     * trip), waits for both answers, and fails with the first failure in sending order.
+     * trip), waits for both answers, and fails with the first failure in sending order. Public for a statement
+     * that travels with another one inside a step of the transaction.
      */
-    private static <A, B> Uni<Tuple2<A, B>> sentTogether(Uni<A> first, Uni<B> second) {
+    public static <A, B> Uni<Tuple2<A, B>> sentTogether(Uni<A> first, Uni<B> second) {
         return Uni.createFrom().deferred(() -> {
             CompletableFuture<A> a = first.subscribeAsCompletionStage();
             CompletableFuture<B> b = second.subscribeAsCompletionStage();

@@ -1,5 +1,9 @@
 package dev.calltracker.diagnostics;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.calltracker.http.ApiContract;
+
 import dev.calltracker.diagnostics.DiagnosticsRepository.CallSummary;
 import dev.calltracker.diagnostics.DiagnosticsRepository.ReconcilerDecision;
 import dev.calltracker.diagnostics.DiagnosticsRepository.ReconcilerRun;
@@ -27,6 +31,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The operator's questions, answered as JSON. Every list is bounded by {@code limit}. */
+@Tag(name = ApiContract.TAG_OPERATIONS)
+@SecurityRequirement(name = ApiContract.OPERATOR)
 @Path(OperatorEndpoints.DIAGNOSTICS)
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.OPERATOR)

@@ -10,11 +10,10 @@ import io.vertx.pgclient.PgException;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Turns errors into short JSON bodies that say what was wrong. */
+/** Turns errors into short problem details ({@link Problem}) that say what was wrong. */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
@@ -33,7 +32,7 @@ public class ProblemMappers {
 
     /** The answer to a request the client can fix: its status, and what was wrong. */
     public static Response answer(RequestRejected e) {
-        return json(new Problem(e.status(), e.getMessage(), e.field()));
+        return json(Problem.of(e.status(), e.getMessage(), e.field()));
     }
 
     /** A request the service cannot answer now or as configured: its status, why, and when to retry if that helps. */
@@ -113,11 +112,11 @@ public class ProblemMappers {
     }
 
     private static Response retryLater() {
-        return Response.status(503).header("Retry-After", "1").type(MediaType.APPLICATION_JSON_TYPE)
+        return Response.status(503).header("Retry-After", "1").type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(503, "temporarily unable to store the request; retry")).build();
     }
 
     static Response json(Problem problem) {
-        return Response.status(problem.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(problem).build();
+        return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 }

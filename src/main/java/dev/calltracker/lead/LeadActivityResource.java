@@ -1,5 +1,9 @@
 package dev.calltracker.lead;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.calltracker.http.ApiContract;
+
 import dev.calltracker.http.QueryValues;
 import dev.calltracker.http.RequestRejected;
 import dev.calltracker.security.NoStore;
@@ -26,6 +30,9 @@ import java.util.List;
 import java.util.UUID;
 
 /** The lead's timeline, newest first: what the CRM's lead page shows; and the same timeline as it changes, live. */
+@Tag(name = ApiContract.TAG_CRM)
+@SecurityRequirement(name = ApiContract.CRM_USER)
+@SecurityRequirement(name = ApiContract.OPERATOR)
 @Path("/api/leads/{id}/activities")
 @RolesAllowed({Roles.CRM_USER, Roles.OPERATOR})
 @NoStore

@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The parameters of one Twilio request whose signature was verified ({@link TwilioRequestReader}), with typed
@@ -13,6 +14,8 @@ import java.util.UUID;
  * @param endpoint   the endpoint that received it: the label of its metrics and refusals
  * @param receivedAt when it was received
  */
+// In the contract, what Twilio posts: its form (META-INF/openapi.yaml), not this reading of it.
+@Schema(ref = "TwilioForm")
 public record TwilioParams(String endpoint, OffsetDateTime receivedAt, FormBody form) {
 
     private static final int MAX_INT_DIGITS = 9;

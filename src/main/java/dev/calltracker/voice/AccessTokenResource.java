@@ -1,5 +1,8 @@
 package dev.calltracker.voice;
 
+import dev.calltracker.http.ApiContract;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.http.CannotAnswer;
 import dev.calltracker.security.NoStore;
@@ -21,6 +24,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
  * the identity comes from one of its claims. Without the API key or the TwiML App configured it answers 503
  * naming what to set; the rest of the service runs without them.
  */
+@Tag(name = ApiContract.TAG_CRM)
+@SecurityRequirement(name = ApiContract.CRM_USER)
 @Path("/api/calling/token")
 @RolesAllowed(Roles.CRM_USER)
 @NoStore

@@ -1,5 +1,9 @@
 package dev.calltracker.voice;
 
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import dev.calltracker.http.ApiContract;
+
 import dev.calltracker.twilio.TwilioParams;
 import dev.calltracker.twilio.TwilioRequestMetrics;
 import dev.calltracker.twilio.TwilioRequestMetrics.Result;
@@ -16,6 +20,8 @@ import org.jboss.logging.Logger;
  * The TwiML App's Voice URL: a browser wants to call a lead. Answers the TwiML that dials it, with every
  * callback where Twilio reads it, or TwiML that refuses when the destination may not be dialed.
  */
+@Tag(name = ApiContract.TAG_TWILIO)
+@SecurityRequirement(name = ApiContract.TWILIO_SIGNATURE)
 @Path("/api/webhooks/twilio/voice-client")
 public class VoiceWebhookResource {
 

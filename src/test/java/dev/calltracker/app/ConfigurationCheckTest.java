@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.config.TwilioConfig;
+import dev.calltracker.config.WebhooksConfig;
 import dev.calltracker.reconcile.ReconcileConfig;
 import dev.calltracker.retention.RetentionConfig;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -13,6 +14,7 @@ import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -49,9 +51,11 @@ class ConfigurationCheckTest {
                 .withConverter(Duration.class, 200, new DurationConverter())
                 .withMapping(CallingConfig.class).withMapping(TwilioConfig.class).withMapping(ReconcileConfig.class)
                 .withMapping(RetentionConfig.class)
+                .withMapping(WebhooksConfig.class)
                 .build();
         new ConfigurationCheck(config.getConfigMapping(CallingConfig.class), config.getConfigMapping(TwilioConfig.class),
-                config.getConfigMapping(ReconcileConfig.class), config.getConfigMapping(RetentionConfig.class));
+                config.getConfigMapping(ReconcileConfig.class), config.getConfigMapping(RetentionConfig.class),
+                config.getConfigMapping(WebhooksConfig.class));
     }
 
     /** The message start-up is refused with, after the given changes to the production settings. */
@@ -223,6 +227,8 @@ class ConfigurationCheckTest {
             "retention.batch-size, 0, RETENTION_BATCH_SIZE must be between 1 and 10000",
             "retention.batch-size, 10001, RETENTION_BATCH_SIZE must be between 1 and 10000",
             "retention.run-time-limit, 0s, RETENTION_RUN_TIME_LIMIT must be a positive duration",
+            "webhooks.url, crm.example.com/hooks, WEBHOOKS_URL must be the CRM's http(s) URL",
+            "webhooks.url, https://crm.example.com/hooks, WEBHOOKS_SECRET must be set with WEBHOOKS_URL",
     })
     void settingsThatCannotWorkAreRefusedByTheirVariable(String property, String value, String message) {
         assertThat(refusal(property, value)).contains(message);
@@ -248,6 +254,23 @@ class ConfigurationCheckTest {
         }
         assertThat(RetentionConfig.period("90d")).contains(Duration.ofDays(90));
         assertThat(RetentionConfig.period("off")).isEmpty();
+    }
+
+    @Test
+    void aWebhookSecretMustHoldThirtyTwoBytes() {
+        String url = "https://crm.example.com/hooks";
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "x".repeat(31))).contains("WEBHOOKS_SECRET");
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "whsec_" + Base64.getEncoder().encodeToString(new byte[31])))
+                .contains("WEBHOOKS_SECRET").doesNotContain("AAAA");
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "whsec_not*base64")).contains("WEBHOOKS_SECRET");
+        assertThat(refusal("webhooks.url", url, "webhooks.secret", "x".repeat(32), "webhooks.timeout", "0s"))
+                .contains("WEBHOOKS_TIMEOUT");
+        for (String secret : new String[] {"x".repeat(32), "whsec_" + Base64.getEncoder().encodeToString(new byte[32])}) {
+            Map<String, String> properties = production();
+            properties.put("webhooks.url", url);
+            properties.put("webhooks.secret", secret);
+            assertThatCode(() -> start(properties)).doesNotThrowAnyException();
+        }
     }
 
     @Test

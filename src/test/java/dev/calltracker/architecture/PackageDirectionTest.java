@@ -37,7 +37,7 @@ class PackageDirectionTest {
                 .layer("app").definedBy("dev.calltracker.app..")
                 .layer("operations").definedBy("dev.calltracker.diagnostics..", "dev.calltracker.admin..")
                 .layer("use cases").definedBy("dev.calltracker.voice..", "dev.calltracker.reconcile..",
-                        "dev.calltracker.retention..")
+                        "dev.calltracker.retention..", "dev.calltracker.webhook..")
                 .layer("domain").definedBy("dev.calltracker.call..", "dev.calltracker.lead..")
                 .layer("edge").definedBy("dev.calltracker.twilio..", "dev.calltracker.security..")
                 .layer("plumbing").definedBy("dev.calltracker.config..", "dev.calltracker.db..", "dev.calltracker.http..",

@@ -1,0 +1,39 @@
+package dev.calltracker.webhook;
+
+import dev.calltracker.config.WebhooksConfig;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+/**
+ * Every replica delivers on its own schedule ({@code webhooks.every}); the claim keeps them from sending one event
+ * twice. A full batch is followed by the next at once, so a backlog drains without waiting for ticks.
+ */
+@ApplicationScoped
+public class WebhookSchedule {
+
+    private static final Logger LOG = Logger.getLogger(WebhookSchedule.class);
+
+    private final WebhookDeliverer deliverer;
+    private final WebhooksConfig config;
+
+    public WebhookSchedule(WebhookDeliverer deliverer, WebhooksConfig config) {
+        this.deliverer = deliverer;
+        this.config = config;
+    }
+
+    @Scheduled(identity = "webhook-deliverer", every = "${webhooks.every}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> onSchedule() {
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Multi.createBy().repeating().uni(deliverer::deliverDue)
+                .whilst(run -> run.claimed() == config.batchSize())
+                .collect().last()
+                .onFailure().invoke(f -> LOG.warnf("Webhook delivery failed: %s", f.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+}
