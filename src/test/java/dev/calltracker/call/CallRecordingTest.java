@@ -174,7 +174,7 @@ class CallRecordingTest {
         BrowserCall c = recordedCall();
         twilioApi.stubFor(get(urlEqualTo(mp3Of(c))).willReturn(aResponse().withStatus(404)
                 .withHeader("Content-Type", "application/json").withBody("{\"code\":20404,\"status\":404}")));
-        asCrmUser().get(path(c)).then().statusCode(404).header("Content-Type", containsString("application/json"))
+        asCrmUser().get(path(c)).then().statusCode(404).header("Content-Type", containsString("application/problem+json"))
                 .body("error", containsString("recording not found at Twilio"));
         asCrmUser().get("/api/calls/not-a-sid/recording").then().statusCode(400);
     }
@@ -184,7 +184,7 @@ class CallRecordingTest {
         BrowserCall c = recordedCall();
         twilioApi.stubFor(get(urlEqualTo(mp3Of(c))).willReturn(aResponse().withStatus(500).withBody("oops")));
         asCrmUser().get(path(c)).then().statusCode(502).header("Cache-Control", "no-store")
-                .header("Content-Type", containsString("application/json"))
+                .header("Content-Type", containsString("application/problem+json"))
                 .body("error", containsString("Twilio answered HTTP 500"));
 
         twilioApi.stubFor(get(urlEqualTo(mp3Of(c))).willReturn(aResponse().withStatus(401)));
