@@ -26,11 +26,6 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
  * It still counts for the breaker, so wrong credentials stop the requests instead of one per stuck call.
  */
 @ApplicationScoped
-// On the class, so every request method has the same policy (each method keeps a circuit breaker of its own).
-@Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
-@ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
-@CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
-        skipOn = TwilioRateLimited.class)
 public class TwilioCallsGateway {
 
     /** Twilio answers in well under a second; a request open this long is taken as lost, and retried. */
@@ -50,6 +45,10 @@ public class TwilioCallsGateway {
     }
 
     /** The call, or empty when Twilio answers 404. */
+    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
+    @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = TwilioRateLimited.class)
     public Uni<Optional<TwilioCall>> fetchCall(String callSid) {
         return oneRequest(() -> api.fetchCall(authorization(), accountSid(), callSid))
                 .map(Optional::of)
@@ -59,6 +58,10 @@ public class TwilioCallsGateway {
     }
 
     /** The dialed legs of a parent call (empty when none, or when Twilio does not know the parent). */
+    @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})
+    @ExponentialBackoff(factor = 2, maxDelay = 2, maxDelayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 4, failureRatio = 0.75, delay = 30, delayUnit = ChronoUnit.SECONDS,
+            skipOn = TwilioRateLimited.class)
     public Uni<List<TwilioCall>> childCalls(String parentCallSid) {
         return oneRequest(() -> api.childCalls(authorization(), accountSid(), parentCallSid))
                 .map(page -> page.calls() == null ? List.<TwilioCall>of() : page.calls())
