@@ -11,7 +11,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.OffsetDateTime;
 import java.util.Collections;
 import java.util.Map;
@@ -27,25 +26,19 @@ import java.util.function.Function;
 @ApplicationScoped
 public class CallRepository {
 
-    final String appendEventAndLockCall = SqlFile.load("append-event-and-lock-call.sql");
-    final String saveTransition = SqlFile.load("save-transition.sql");
-    final String recordDialedCall = SqlFile.load("record-dialed-call.sql");
-    final String appendAmdResultAndLockCall = SqlFile.load("append-amd-result-and-lock-call.sql");
-    final String appendParentStatusToKnownCall = SqlFile.load("append-parent-status-to-known-call.sql");
+    private final String appendEventAndLockCall = SqlFile.load("append-event-and-lock-call.sql");
+    private final String saveTransition = SqlFile.load("save-transition.sql");
+    private final String recordDialedCall = SqlFile.load("record-dialed-call.sql");
+    private final String appendAmdResultAndLockCall = SqlFile.load("append-amd-result-and-lock-call.sql");
+    private final String appendParentStatusToKnownCall = SqlFile.load("append-parent-status-to-known-call.sql");
     private final String lockDialedLeg = SqlFile.load("lock-dialed-leg.sql");
     private final String lockCall = SqlFile.load("lock-call.sql");
-    final String enqueueCallWebhooks = SqlFile.load("enqueue-call-webhooks.sql");
+    private final String enqueueCallWebhooks = SqlFile.load("enqueue-call-webhooks.sql");
     /** Whether a change also writes its webhook events (the outbox is left alone while webhooks are off). */
     private final boolean webhooks;
 
-    @Inject
     public CallRepository(WebhooksConfig webhooks) {
         this.webhooks = webhooks.enabled();
-    }
-
-    /** Without webhooks (the statements' own tests). */
-    CallRepository() {
-        this.webhooks = false;
     }
 
     /** What recording the voice webhook found: the call, and whether this request created it. */

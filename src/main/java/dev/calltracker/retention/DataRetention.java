@@ -32,13 +32,9 @@ public class DataRetention {
 
     /**
      * One kind of row that expires: its name (the metric's tag), its batch statement, and how long it is kept
-     * (the setting as written, checked at start-up by ConfigurationCheck).
+     * (empty: for ever; the setting is checked at start-up by ConfigurationCheck).
      */
-    record Rule(String name, String sql, String period) {
-
-        Optional<Duration> keepFor() {
-            return RetentionConfig.period(period);
-        }
+    record Rule(String name, String sql, Optional<Duration> keepFor) {
     }
 
     private final Database database;
@@ -53,8 +49,8 @@ public class DataRetention {
         this.registry = registry;
         this.clock = clock;
         this.rules = List.of(
-                new Rule("call_events.params", SqlFile.load("purge-event-params.sql"), config.eventParams()),
-                new Rule("reconcile_runs", SqlFile.load("purge-reconcile-runs.sql"), config.reconcileRuns()));
+                new Rule("call_events.params", SqlFile.load("purge-event-params.sql"), RetentionConfig.period(config.eventParams())),
+                new Rule("reconcile_runs", SqlFile.load("purge-reconcile-runs.sql"), RetentionConfig.period(config.reconcileRuns())));
     }
 
     @Scheduled(identity = "data-retention", every = "${retention.every}", delayed = "1m",
