@@ -1,5 +1,6 @@
 package dev.calltracker.admin;
 
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.calltracker.http.ApiContract;
@@ -24,11 +25,8 @@ import jakarta.ws.rs.core.MediaType;
 @NoStore
 public class AdminResource {
 
-    private final StuckCallReconciler reconciler;
-
-    public AdminResource(StuckCallReconciler reconciler) {
-        this.reconciler = reconciler;
-    }
+    @Inject
+    StuckCallReconciler reconciler;
 
     /** Runs the reconciler now on this replica and answers what it decided. */
     @POST

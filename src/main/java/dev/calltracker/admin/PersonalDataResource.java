@@ -1,5 +1,6 @@
 package dev.calltracker.admin;
 
+import jakarta.inject.Inject;
 import dev.calltracker.http.ApiContract;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -28,11 +29,8 @@ import jakarta.ws.rs.core.MediaType;
 @NoStore
 public class PersonalDataResource {
 
-    private final PersonalDataEraser eraser;
-
-    public PersonalDataResource(PersonalDataEraser eraser) {
-        this.eraser = eraser;
-    }
+    @Inject
+    PersonalDataEraser eraser;
 
     @DELETE
     @Produces(MediaType.APPLICATION_JSON)

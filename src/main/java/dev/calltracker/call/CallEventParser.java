@@ -100,10 +100,11 @@ public final class CallEventParser {
         String callSid = p.requiredSid("CallSid", TwilioFormats.CALL_SID_PREFIX);
         String recordingSid = p.requiredSid("RecordingSid", TwilioFormats.RECORDING_SID_PREFIX);
         String word = p.requiredStatusWord("RecordingStatus");
+        // Only a completed recording is playable and has its final length.
+        boolean completed = "completed".equals(word);
         String url = p.optionalHttpUrl("RecordingUrl");
         Integer duration = p.optionalNonNegativeInt("RecordingDuration");
 
-        boolean completed = "completed".equals(word);
         var observation = CallObservation.from(Source.CALLBACK)
                 .recording(recordingSid, completed ? url : null, completed ? duration : null, completed);
         String dedupeKey = CallEventKind.RECORDING.dedupeKey(recordingSid, word);

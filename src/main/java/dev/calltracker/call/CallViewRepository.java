@@ -1,5 +1,6 @@
 package dev.calltracker.call;
 
+import jakarta.inject.Inject;
 import dev.calltracker.db.Database;
 import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
@@ -17,14 +18,11 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class CallViewRepository {
 
-    private final Database database;
+    @Inject
+    Database database;
     private final String findCall = SqlFile.load("find-call.sql");
     private final String findCallEvents = SqlFile.load("find-call-events.sql");
     private final String findCallRecording = SqlFile.load("find-call-recording.sql");
-
-    public CallViewRepository(Database database) {
-        this.database = database;
-    }
 
     /** One call by its parent sid (or its dialed sid), with its events; empty when unknown. */
     public Uni<Optional<CallView>> findCall(String sid) {

@@ -1,5 +1,6 @@
 package dev.calltracker.call;
 
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.calltracker.http.ApiContract;
@@ -28,15 +29,12 @@ import jakarta.ws.rs.core.Response;
 @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
 public class CallbackResource {
 
-    private final CallEventRecorder recorder;
-    private final TwimlBuilder twiml;
-    private final TwilioRequestMetrics metrics;
-
-    public CallbackResource(CallEventRecorder recorder, TwimlBuilder twiml, TwilioRequestMetrics metrics) {
-        this.recorder = recorder;
-        this.twiml = twiml;
-        this.metrics = metrics;
-    }
+    @Inject
+    CallEventRecorder recorder;
+    @Inject
+    TwimlBuilder twiml;
+    @Inject
+    TwilioRequestMetrics metrics;
 
     /** Dialed-leg status callbacks, the {@code <Dial action>} request and the parent leg's status callback. */
     @POST

@@ -1,5 +1,6 @@
 package dev.calltracker.db;
 
+import jakarta.inject.Inject;
 import io.quarkus.reactive.pg.client.PgPoolCreator;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Context;
@@ -27,12 +28,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public class DatabasePoolCreator implements PgPoolCreator {
 
-    private final DatabaseConfig config;
+    @Inject
+    DatabaseConfig config;
     private volatile ConnectionFactory factory;
-
-    public DatabasePoolCreator(DatabaseConfig config) {
-        this.config = config;
-    }
 
     @Override
     public Pool create(Input input) {

@@ -1,5 +1,6 @@
 package dev.calltracker.diagnostics;
 
+import jakarta.inject.Inject;
 import dev.calltracker.call.CallStatus;
 import dev.calltracker.call.ContactRule;
 import dev.calltracker.reconcile.StuckCallRepository;
@@ -61,11 +62,8 @@ public class DiagnosticsRepository {
     private final String findUncontactedLeads = SqlFile.load("find-uncontacted-leads.sql");
     private final String findReconcilerDecisions = SqlFile.load("find-reconciler-decisions.sql");
     private final String findReconcileRuns = SqlFile.load("find-reconcile-runs.sql");
-    private final Database database;
-
-    public DiagnosticsRepository(Database database) {
-        this.database = database;
-    }
+    @Inject
+    Database database;
 
     /** Non-terminal calls with no event since {@code before}, oldest first. */
     public Uni<List<CallSummary>> stuckCalls(OffsetDateTime before, int limit) {

@@ -7,19 +7,13 @@ import java.time.Duration;
  * or a service it depends on (Twilio) failing. Mapped to {@link Problem} with its status (502, 503, 504), and
  * {@code Retry-After} when asking again later can help.
  */
-public class CannotAnswer extends RuntimeException {
+public class CannotAnswer extends AnsweredFailure {
 
-    private final int status;
     private final Duration retryAfter;
 
     public CannotAnswer(int status, String message, Duration retryAfter) {
-        super(message, null, false, false);
-        this.status = status;
+        super(status, message);
         this.retryAfter = retryAfter;
-    }
-
-    public int status() {
-        return status;
     }
 
     /** When a retry can help; null when only a change of configuration can. */

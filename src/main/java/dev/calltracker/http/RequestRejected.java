@@ -1,23 +1,17 @@
 package dev.calltracker.http;
 
 /** A request the client can fix. Thrown before anything is written; mapped to {@link Problem}. */
-public class RequestRejected extends RuntimeException {
+public class RequestRejected extends AnsweredFailure {
 
-    private final int status;
     private final String field;
 
     public RequestRejected(int status, String message, String field) {
-        super(message, null, false, false);
-        this.status = status;
+        super(status, message);
         this.field = field;
     }
 
     public static RequestRejected badField(String field, String message) {
         return new RequestRejected(400, message, field);
-    }
-
-    public int status() {
-        return status;
     }
 
     public String field() {

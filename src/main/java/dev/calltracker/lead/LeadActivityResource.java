@@ -1,5 +1,6 @@
 package dev.calltracker.lead;
 
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.calltracker.http.ApiContract;
@@ -38,14 +39,11 @@ import java.util.UUID;
 @NoStore
 public class LeadActivityResource {
 
-    private final LeadRepository leads;
+    @Inject
+    LeadRepository leads;
     // The stream is a view of this same timeline: one resource, one place for its path, roles and no-store.
-    private final LiveActivityStreams liveStreams;
-
-    public LeadActivityResource(LeadRepository leads, LiveActivityStreams liveStreams) {
-        this.leads = leads;
-        this.liveStreams = liveStreams;
-    }
+    @Inject
+    LiveActivityStreams liveStreams;
 
     // The bounds the timeline always had: a client that names no limit gets the same first page as before.
     private static final int DEFAULT_LIMIT = 100;

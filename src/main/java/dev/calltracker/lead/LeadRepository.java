@@ -1,5 +1,6 @@
 package dev.calltracker.lead;
 
+import jakarta.inject.Inject;
 import dev.calltracker.db.Database;
 import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
@@ -19,15 +20,12 @@ import java.util.stream.StreamSupport;
 @ApplicationScoped
 public class LeadRepository {
 
-    private final Database database;
+    @Inject
+    Database database;
     final String findPhone = SqlFile.load("find-lead-phone.sql");
     private final String timelinePage = SqlFile.load("find-lead-timeline-page.sql");
     private final String findLead = SqlFile.load("find-lead.sql");
     private final String activitiesChangedAfter = SqlFile.load("find-activities-changed-after.sql");
-
-    public LeadRepository(Database database) {
-        this.database = database;
-    }
 
     /** The lead's phone ("" when it has none); empty when the lead does not exist. */
     public Uni<Optional<String>> findPhone(SqlClient db, UUID leadId) {

@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import jakarta.inject.Inject;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.ScheduledExecution;
 import jakarta.inject.Singleton;
@@ -13,12 +14,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Singleton
 public class FirstTickUnlessRunAtStartup implements Scheduled.SkipPredicate {
 
-    private final ReconcileConfig config;
+    @Inject
+    ReconcileConfig config;
     private final AtomicBoolean firstTick = new AtomicBoolean(true);
-
-    public FirstTickUnlessRunAtStartup(ReconcileConfig config) {
-        this.config = config;
-    }
 
     @Override
     public boolean test(ScheduledExecution execution) {

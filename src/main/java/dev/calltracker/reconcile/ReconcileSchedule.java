@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import jakarta.inject.Inject;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -11,13 +12,10 @@ import jakarta.enterprise.event.Observes;
 @ApplicationScoped
 public class ReconcileSchedule {
 
-    private final StuckCallReconciler reconciler;
-    private final ReconcileConfig config;
-
-    public ReconcileSchedule(StuckCallReconciler reconciler, ReconcileConfig config) {
-        this.reconciler = reconciler;
-        this.config = config;
-    }
+    @Inject
+    StuckCallReconciler reconciler;
+    @Inject
+    ReconcileConfig config;
 
     /**
      * With the schedule off, {@code reconcile.run-at-startup} still makes one run at start-up. With a schedule,

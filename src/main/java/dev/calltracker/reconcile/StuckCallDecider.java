@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import jakarta.inject.Inject;
 import dev.calltracker.call.CallEventKind;
 import dev.calltracker.call.CallEventRecorder;
 import dev.calltracker.call.CallEventRecorder.Outcome;
@@ -29,24 +30,20 @@ public class StuckCallDecider {
 
     private static final Logger LOG = Logger.getLogger(StuckCallReconciler.class);
 
-    private final TwilioCallsGateway twilio;
-    private final TwilioCredentials credentials;
-    private final CallEventRecorder recorder;
-    private final ContactRule contactRule;
-    private final ReconcilerMetrics metrics;
-    private final ReconcileConfig config;
-    private final Clock clock;
-
-    public StuckCallDecider(TwilioCallsGateway twilio, TwilioCredentials credentials, CallEventRecorder recorder,
-                            ContactRule contactRule, ReconcilerMetrics metrics, ReconcileConfig config, Clock clock) {
-        this.twilio = twilio;
-        this.credentials = credentials;
-        this.recorder = recorder;
-        this.contactRule = contactRule;
-        this.metrics = metrics;
-        this.config = config;
-        this.clock = clock;
-    }
+    @Inject
+    TwilioCallsGateway twilio;
+    @Inject
+    TwilioCredentials credentials;
+    @Inject
+    CallEventRecorder recorder;
+    @Inject
+    ContactRule contactRule;
+    @Inject
+    ReconcilerMetrics metrics;
+    @Inject
+    ReconcileConfig config;
+    @Inject
+    Clock clock;
 
     /** Whether ended calls are claimed for a lost answering-machine detection result: detection on, and Twilio can be asked. */
     boolean asksWhoAnswered() {

@@ -1,5 +1,6 @@
 package dev.calltracker.reconcile;
 
+import jakarta.inject.Inject;
 import dev.calltracker.twilio.TwilioCredentials;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.faulttolerance.api.ExponentialBackoff;
@@ -31,18 +32,15 @@ public class TwilioCallsGateway {
     /** Twilio answers in well under a second; a request open this long is taken as lost, and retried. */
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(5);
 
-    private final TwilioCallsApi api;
-    private final TwilioCredentials credentials;
-    private final TwilioConcurrencyLimit concurrency;
-    private final MeterRegistry registry;
-
-    public TwilioCallsGateway(@RestClient TwilioCallsApi api, TwilioCredentials credentials,
-                              TwilioConcurrencyLimit concurrency, MeterRegistry registry) {
-        this.api = api;
-        this.credentials = credentials;
-        this.concurrency = concurrency;
-        this.registry = registry;
-    }
+    @Inject
+    @RestClient
+    TwilioCallsApi api;
+    @Inject
+    TwilioCredentials credentials;
+    @Inject
+    TwilioConcurrencyLimit concurrency;
+    @Inject
+    MeterRegistry registry;
 
     /** The call, or empty when Twilio answers 404. */
     @Retry(maxRetries = 3, delay = 200, jitter = 100, abortOn = {CircuitBreakerOpenException.class, TwilioApiRefused.class})

@@ -1,5 +1,6 @@
 package dev.calltracker.retention;
 
+import jakarta.inject.Inject;
 import dev.calltracker.db.Database;
 import dev.calltracker.db.SqlFile;
 import io.smallrye.mutiny.Uni;
@@ -30,15 +31,12 @@ public class PersonalDataEraser {
      */
     static final Duration DEADLINE = Duration.ofSeconds(120);
 
-    private final Database database;
+    @Inject
+    Database database;
     private final String lockCalls = SqlFile.load("erase-lead-calls.sql");
     private final String eraseEvents = SqlFile.load("erase-call-events.sql");
     private final String eraseCalls = SqlFile.load("erase-call-recordings.sql");
     private final String eraseActivities = SqlFile.load("erase-lead-activities.sql");
-
-    public PersonalDataEraser(Database database) {
-        this.database = database;
-    }
 
     public Uni<PersonalDataErasure> erase(UUID leadId) {
         return database.inTransaction(DEADLINE, db -> erase(db, leadId)).invoke(done -> LOG.infof(

@@ -1,5 +1,6 @@
 package dev.calltracker.security;
 
+import jakarta.inject.Inject;
 import dev.calltracker.http.RequestRejected;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -14,11 +15,8 @@ public class OperatorEndpoints {
     public static final String ADMIN = "/api/admin";
     public static final String DIAGNOSTICS = "/api/diagnostics";
 
-    private final OperatorTokenAuthenticationMechanism operators;
-
-    public OperatorEndpoints(OperatorTokenAuthenticationMechanism operators) {
-        this.operators = operators;
-    }
+    @Inject
+    OperatorTokenAuthenticationMechanism operators;
 
     @ServerRequestFilter(preMatching = true)
     public void hideWhenDisabled(ContainerRequestContext request) {

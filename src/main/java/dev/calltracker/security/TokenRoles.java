@@ -1,5 +1,6 @@
 package dev.calltracker.security;
 
+import jakarta.inject.Inject;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -19,11 +20,8 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @ApplicationScoped
 public class TokenRoles implements SecurityIdentityAugmentor {
 
-    private final AuthConfig config;
-
-    public TokenRoles(AuthConfig config) {
-        this.config = config;
-    }
+    @Inject
+    AuthConfig config;
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {

@@ -1,5 +1,6 @@
 package dev.calltracker.twilio;
 
+import jakarta.inject.Inject;
 import dev.calltracker.config.TwilioConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +14,8 @@ import java.util.Base64;
 @ApplicationScoped
 public class TwilioCredentials {
 
-    private final TwilioConfig config;
-
-    public TwilioCredentials(TwilioConfig config) {
-        this.config = config;
-    }
+    @Inject
+    TwilioConfig config;
 
     /** Whether the REST API can be asked at all. */
     public boolean present() {

@@ -1,5 +1,6 @@
 package dev.calltracker.twilio;
 
+import jakarta.inject.Inject;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,8 @@ public class TwilioRequestMetrics {
         }
     }
 
-    private final MeterRegistry registry;
+    @Inject
+    MeterRegistry registry;
     /** Counters are looked up once per combination: every Twilio request counts a result and a signature. */
     private final Map<SignatureForm, Counter> signatures = new ConcurrentHashMap<>();
     private final Map<RequestResult, Counter> results = new ConcurrentHashMap<>();
@@ -42,10 +44,6 @@ public class TwilioRequestMetrics {
     }
 
     private record RequestResult(String endpoint, Result result) {
-    }
-
-    public TwilioRequestMetrics(MeterRegistry registry) {
-        this.registry = registry;
     }
 
     /**

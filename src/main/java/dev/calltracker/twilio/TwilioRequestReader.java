@@ -1,5 +1,6 @@
 package dev.calltracker.twilio;
 
+import jakarta.inject.Inject;
 import dev.calltracker.config.TwilioConfig;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -35,18 +36,14 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
     public static final String SIGNATURE_HEADER = "X-Twilio-Signature";
     private static final Logger LOG = Logger.getLogger(TwilioRequestReader.class);
 
-    private final TwilioSignatureVerifier signatures;
-    private final TwilioRequestMetrics metrics;
-    private final TwilioConfig twilio;
-    private final Clock clock;
-
-    public TwilioRequestReader(TwilioSignatureVerifier signatures, TwilioRequestMetrics metrics, TwilioConfig twilio,
-                               Clock clock) {
-        this.signatures = signatures;
-        this.metrics = metrics;
-        this.twilio = twilio;
-        this.clock = clock;
-    }
+    @Inject
+    TwilioSignatureVerifier signatures;
+    @Inject
+    TwilioRequestMetrics metrics;
+    @Inject
+    TwilioConfig twilio;
+    @Inject
+    Clock clock;
 
     @Override
     public boolean isReadable(Class<?> type, Type genericType, ResteasyReactiveResourceInfo method, MediaType mediaType) {

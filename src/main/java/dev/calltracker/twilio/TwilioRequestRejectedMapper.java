@@ -1,5 +1,6 @@
 package dev.calltracker.twilio;
 
+import jakarta.inject.Inject;
 import dev.calltracker.http.ProblemMappers;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -10,11 +11,8 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  */
 public class TwilioRequestRejectedMapper {
 
-    private final TwilioRequestMetrics metrics;
-
-    public TwilioRequestRejectedMapper(TwilioRequestMetrics metrics) {
-        this.metrics = metrics;
-    }
+    @Inject
+    TwilioRequestMetrics metrics;
 
     @ServerExceptionMapper
     public Response rejected(TwilioRequestRejected e) {

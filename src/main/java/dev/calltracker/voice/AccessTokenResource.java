@@ -1,5 +1,6 @@
 package dev.calltracker.voice;
 
+import jakarta.inject.Inject;
 import dev.calltracker.http.ApiContract;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -31,13 +32,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 @NoStore
 public class AccessTokenResource {
 
-    private final VoiceAccessTokens tokens;
-    private final CallingConfig calling;
-
-    public AccessTokenResource(VoiceAccessTokens tokens, CallingConfig calling) {
-        this.tokens = tokens;
-        this.calling = calling;
-    }
+    @Inject
+    VoiceAccessTokens tokens;
+    @Inject
+    CallingConfig calling;
 
     /** An HMAC over a few hundred bytes: no I/O, so it runs on the event loop. */
     @POST

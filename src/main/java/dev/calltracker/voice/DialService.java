@@ -1,5 +1,6 @@
 package dev.calltracker.voice;
 
+import jakarta.inject.Inject;
 import dev.calltracker.call.CallChange;
 import dev.calltracker.call.CallRepository;
 import dev.calltracker.call.CallRepository.DialedCall;
@@ -36,29 +37,25 @@ public class DialService {
         }
     }
 
-    private final DestinationPolicy destinations;
-    private final Database database;
-    private final LeadRepository leads;
-    private final CallRepository calls;
-    private final ContactRule contactRule;
-    private final boolean dialsWithoutLead;
-
-    public DialService(DestinationPolicy destinations, Database database, LeadRepository leads, CallRepository calls,
-                       ContactRule contactRule, CallingConfig calling) {
-        this.destinations = destinations;
-        this.database = database;
-        this.leads = leads;
-        this.calls = calls;
-        this.contactRule = contactRule;
-        this.dialsWithoutLead = calling.allowDialsWithoutLead();
-    }
+    @Inject
+    DestinationPolicy destinations;
+    @Inject
+    Database database;
+    @Inject
+    LeadRepository leads;
+    @Inject
+    CallRepository calls;
+    @Inject
+    ContactRule contactRule;
+    @Inject
+    CallingConfig calling;
 
     public Uni<Outcome> dial(DialRequest request) {
         Optional<String> refusal = destinations.refusal(request.to());
         if (refusal.isPresent()) {
             return Uni.createFrom().item(Outcome.refused(refusal.get()));
         }
-        if (request.leadId() == null && !dialsWithoutLead) {
+        if (request.leadId() == null && !calling.allowDialsWithoutLead()) {
             return Uni.createFrom().item(Outcome.refused("the call names no lead"));
         }
         // Two round trips: BEGIN, the lead check and the record go together (a refused dial rolls the record

@@ -1,5 +1,6 @@
 package dev.calltracker.voice;
 
+import jakarta.inject.Inject;
 import dev.calltracker.config.CallingConfig;
 import dev.calltracker.config.TwilioConfig;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +33,12 @@ public class VoiceAccessTokens {
     /** Twilio's content type of access tokens ("first-party authorization"). */
     static final String CONTENT_TYPE = "twilio-fpa;v=1";
 
-    private final CallingConfig calling;
-    private final TwilioConfig twilio;
-    private final Clock clock;
-
-    public VoiceAccessTokens(CallingConfig calling, TwilioConfig twilio, Clock clock) {
-        this.calling = calling;
-        this.twilio = twilio;
-        this.clock = clock;
-    }
+    @Inject
+    CallingConfig calling;
+    @Inject
+    TwilioConfig twilio;
+    @Inject
+    Clock clock;
 
     /** The settings minting needs and lacks, by environment variable; empty when tokens can be minted. */
     public List<String> missingSettings() {

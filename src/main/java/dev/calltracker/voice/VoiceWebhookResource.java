@@ -1,5 +1,6 @@
 package dev.calltracker.voice;
 
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import dev.calltracker.http.ApiContract;
@@ -27,15 +28,12 @@ public class VoiceWebhookResource {
 
     private static final Logger LOG = Logger.getLogger(VoiceWebhookResource.class);
 
-    private final DialService dials;
-    private final TwimlBuilder twiml;
-    private final TwilioRequestMetrics metrics;
-
-    public VoiceWebhookResource(DialService dials, TwimlBuilder twiml, TwilioRequestMetrics metrics) {
-        this.dials = dials;
-        this.twiml = twiml;
-        this.metrics = metrics;
-    }
+    @Inject
+    DialService dials;
+    @Inject
+    TwimlBuilder twiml;
+    @Inject
+    TwilioRequestMetrics metrics;
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)

@@ -1,5 +1,6 @@
 package dev.calltracker.webhook;
 
+import jakarta.inject.Inject;
 import dev.calltracker.config.WebhooksConfig;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
@@ -16,13 +17,10 @@ public class WebhookSchedule {
 
     private static final Logger LOG = Logger.getLogger(WebhookSchedule.class);
 
-    private final WebhookDeliverer deliverer;
-    private final WebhooksConfig config;
-
-    public WebhookSchedule(WebhookDeliverer deliverer, WebhooksConfig config) {
-        this.deliverer = deliverer;
-        this.config = config;
-    }
+    @Inject
+    WebhookDeliverer deliverer;
+    @Inject
+    WebhooksConfig config;
 
     @Scheduled(identity = "webhook-deliverer", every = "${webhooks.every}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

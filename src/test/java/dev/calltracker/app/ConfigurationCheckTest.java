@@ -59,11 +59,16 @@ class ConfigurationCheckTest {
     }
 
     /** The message start-up is refused with, after the given changes to the production settings. */
-    static String refusal(String... propertyValuePairs) {
-        Map<String, String> properties = production();
+    /** The properties with some set to other values. */
+    static Map<String, String> with(Map<String, String> properties, String... propertyValuePairs) {
         for (int i = 0; i < propertyValuePairs.length; i += 2) {
             properties.put(propertyValuePairs[i], propertyValuePairs[i + 1]);
         }
+        return properties;
+    }
+
+    static String refusal(String... propertyValuePairs) {
+        Map<String, String> properties = with(production(), propertyValuePairs);
         Throwable refused = catchThrowable(() -> start(properties));
         assertThat(refused).as("start-up refused").isInstanceOf(IllegalStateException.class);
         assertThat(refused.getMessage()).startsWith("Invalid configuration: ").doesNotContain(API_KEY_SECRET);
@@ -73,8 +78,7 @@ class ConfigurationCheckTest {
     @Test
     void machineDetectionTakesTwiliosWordsAndRange() {
         for (String on : new String[] {"Enable", "DetectMessageEnd"}) {
-            Map<String, String> properties = production();
-            properties.put("calling.machine-detection", on);
+            Map<String, String> properties = with(production(), "calling.machine-detection", on);
             assertThatCode(() -> start(properties)).doesNotThrowAnyException();
         }
         assertThat(refusal("calling.machine-detection", "enable")).contains("CALLING_MACHINE_DETECTION must be");
@@ -89,18 +93,14 @@ class ConfigurationCheckTest {
 
     @Test
     void withoutRestApiCredentialsItStarts() {
-        Map<String, String> properties = production();
-        properties.put("twilio.account-sid", "");
-        properties.put("twilio.api-key-sid", "");
-        properties.put("twilio.api-key-secret", "");
+        Map<String, String> properties = with(production(), "twilio.account-sid", "",
+                "twilio.api-key-sid", "", "twilio.api-key-secret", "");
         assertThatCode(() -> start(properties)).as("the reconciler then decides from evidence only").doesNotThrowAnyException();
     }
 
     @Test
     void theAuthTokenAloneIsEnoughForTheRestApi() {
-        Map<String, String> properties = production();
-        properties.put("twilio.api-key-sid", "");
-        properties.put("twilio.api-key-secret", "");
+        Map<String, String> properties = with(production(), "twilio.api-key-sid", "", "twilio.api-key-secret", "");
         assertThatCode(() -> start(properties)).doesNotThrowAnyException();
     }
 
@@ -148,27 +148,22 @@ class ConfigurationCheckTest {
     @Test
     void accessTokensStartWithTheTwimlAppTheApiKeyAndTheAccount() {
         assertThatCode(() -> start(withAccessTokens())).doesNotThrowAnyException();
-        Map<String, String> longest = withAccessTokens();
-        longest.put("calling.token-ttl", "24h");
-        longest.put("calling.identity-claim", "app_metadata.agent_id");
+        Map<String, String> longest = with(withAccessTokens(), "calling.token-ttl", "24h",
+                "calling.identity-claim", "app_metadata.agent_id");
         assertThatCode(() -> start(longest)).doesNotThrowAnyException();
     }
 
     @Test
     void aTwimlAppWithoutWhatSignsTheTokensIsRefused() {
-        Map<String, String> noKey = withAccessTokens();
-        noKey.put("twilio.api-key-sid", "");
-        noKey.put("twilio.api-key-secret", "");
+        Map<String, String> noKey = with(withAccessTokens(), "twilio.api-key-sid", "", "twilio.api-key-secret", "");
         Throwable refused = catchThrowable(() -> start(noKey));
         assertThat(refused).hasMessageContaining("CALLING_TWIML_APP_SID is set without TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET");
 
-        Map<String, String> shortSecret = withAccessTokens();
-        shortSecret.put("twilio.api-key-secret", API_KEY_SECRET);
+        Map<String, String> shortSecret = with(withAccessTokens(), "twilio.api-key-secret", API_KEY_SECRET);
         assertThat(catchThrowable(() -> start(shortSecret))).hasMessageContaining("TWILIO_API_KEY_SECRET is shorter")
                 .hasMessageNotContaining(API_KEY_SECRET);
 
-        Map<String, String> malformed = withAccessTokens();
-        malformed.put("calling.twiml-app-sid", "AP123");
+        Map<String, String> malformed = with(withAccessTokens(), "calling.twiml-app-sid", "AP123");
         assertThat(catchThrowable(() -> start(malformed))).hasMessageContaining("CALLING_TWIML_APP_SID must be AP");
     }
 
@@ -193,9 +188,7 @@ class ConfigurationCheckTest {
         assertThat(refusal("calling.time-limit", "20h")).as("the 6h default under a longer time limit")
                 .contains("RECONCILE_GIVE_UP_AFTER (PT6H)");
 
-        Map<String, String> properties = production();
-        properties.put("calling.time-limit", "4h");
-        properties.put("reconcile.give-up-after", "251m");
+        Map<String, String> properties = with(production(), "calling.time-limit", "4h", "reconcile.give-up-after", "251m");
         assertThatCode(() -> start(properties)).doesNotThrowAnyException();
     }
 
@@ -237,8 +230,7 @@ class ConfigurationCheckTest {
     @Test
     void theSchedulesOwnWordsForOffAreAccepted() {
         for (String every : new String[] {"off", "disabled", "30s", "PT1M"}) {
-            Map<String, String> properties = production();
-            properties.put("reconcile.every", every);
+            Map<String, String> properties = with(production(), "reconcile.every", every);
             assertThatCode(() -> start(properties)).as(every).doesNotThrowAnyException();
         }
     }
@@ -246,10 +238,8 @@ class ConfigurationCheckTest {
     @Test
     void retentionPeriodsAreDaysHoursOrOff() {
         for (String period : new String[] {"90d", "36h", "P30D", "off", "disabled"}) {
-            Map<String, String> properties = production();
-            properties.put("retention.event-params", period);
-            properties.put("retention.reconcile-runs", period);
-            properties.put("retention.every", period.startsWith("P") ? "PT1H" : period);
+            Map<String, String> properties = with(production(), "retention.event-params", period,
+                    "retention.reconcile-runs", period, "retention.every", period.startsWith("P") ? "PT1H" : period);
             assertThatCode(() -> start(properties)).as(period).doesNotThrowAnyException();
         }
         assertThat(RetentionConfig.period("90d")).contains(Duration.ofDays(90));
@@ -266,9 +256,7 @@ class ConfigurationCheckTest {
         assertThat(refusal("webhooks.url", url, "webhooks.secret", "x".repeat(32), "webhooks.timeout", "0s"))
                 .contains("WEBHOOKS_TIMEOUT");
         for (String secret : new String[] {"x".repeat(32), "whsec_" + Base64.getEncoder().encodeToString(new byte[32])}) {
-            Map<String, String> properties = production();
-            properties.put("webhooks.url", url);
-            properties.put("webhooks.secret", secret);
+            Map<String, String> properties = with(production(), "webhooks.url", url, "webhooks.secret", secret);
             assertThatCode(() -> start(properties)).doesNotThrowAnyException();
         }
     }

@@ -33,9 +33,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CallLifecycleTest extends ServiceTest {
 
-    static final String LEAD_PHONE = "+15551230000";
-
-
     /** A lead with {@code leadStatus} and a call to it whose voice request the service has answered. */
     BrowserCall startCall(String leadStatus, Outcome outcome) {
         BrowserCall c = BrowserCall.to(sql.insertLead(leadStatus, LEAD_PHONE), LEAD_PHONE, outcome);

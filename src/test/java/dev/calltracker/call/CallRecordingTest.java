@@ -1,5 +1,6 @@
 package dev.calltracker.call;
 
+import dev.calltracker.testing.ServiceTest;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -45,15 +46,12 @@ import org.junit.jupiter.api.Test;
  * stored URLs that are not Twilio's, and who may listen.
  */
 @QuarkusTest
-class CallRecordingTest {
+class CallRecordingTest extends ServiceTest {
 
     /** The test profile's API key (application.properties): the REST credentials Twilio must receive. */
     static final BasicCredentials API_KEY = new BasicCredentials(AccessTokenVerifier.API_KEY_SID,
             AccessTokenVerifier.API_KEY_SECRET);
     static final String RECORDINGS = "/2010-04-01/Accounts/" + TwilioFake.ACCOUNT_SID + "/Recordings/";
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @InjectWireMock
     WireMockServer twilioApi;

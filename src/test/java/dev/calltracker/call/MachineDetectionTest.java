@@ -34,9 +34,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 @TestProfile(MachineDetectionTest.DetectionOn.class)
 class MachineDetectionTest extends ServiceTest {
 
-    static final String LEAD_PHONE = "+15551230000";
-
-
     /** For the test that holds an AMD result's transaction open. */
     @Inject
     Pool pool;

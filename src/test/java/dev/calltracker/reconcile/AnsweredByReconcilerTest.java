@@ -33,9 +33,6 @@ import org.junit.jupiter.api.Test;
 @TestProfile(AnsweredByReconcilerTest.DetectionOnOwnDatabase.class)
 class AnsweredByReconcilerTest extends ServiceTest {
 
-    static final String LEAD_PHONE = "+15551230000";
-
-
     @Inject
     StuckCallReconciler reconciler;
     @InjectWireMock

@@ -1,5 +1,6 @@
 package dev.calltracker.retention;
 
+import dev.calltracker.testing.ServiceTest;
 import static dev.calltracker.testing.ReadApi.asCrmUser;
 import static dev.calltracker.testing.ReadApi.asOperator;
 import static io.restassured.RestAssured.given;
@@ -26,10 +27,7 @@ import org.junit.jupiter.api.Test;
  * then every text and jsonb column of every table searched for what was erased.
  */
 @QuarkusTest
-class PersonalDataErasureTest {
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
+class PersonalDataErasureTest extends ServiceTest {
 
     /** A lead of its own: a phone and an agent identity no other test uses, and the recording sids of its calls. */
     record Called(UUID lead, String phone, String agent, List<BrowserCall> calls) {

@@ -6,6 +6,9 @@ package dev.calltracker.testing;
  */
 public abstract class ServiceTest {
 
+    /** The phone number of the lead most tests call. */
+    protected static final String LEAD_PHONE = "+15551230000";
+
     protected final TestSql sql = TestSql.forTests();
     protected final TwilioFake twilio = TwilioFake.forTests();
 }

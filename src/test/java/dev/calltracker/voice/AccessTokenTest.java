@@ -1,5 +1,6 @@
 package dev.calltracker.voice;
 
+import dev.calltracker.testing.ServiceTest;
 import static dev.calltracker.testing.AccessTokenVerifier.API_KEY_SECRET;
 import static dev.calltracker.testing.AccessTokenVerifier.API_KEY_SID;
 import static dev.calltracker.testing.AccessTokenVerifier.TWIML_APP_SID;
@@ -33,14 +34,11 @@ import org.junit.jupiter.api.Test;
  * of the test profile, claim by claim as Twilio reads it; and the identity it names is one the voice webhook takes.
  */
 @QuarkusTest
-class AccessTokenTest {
+class AccessTokenTest extends ServiceTest {
 
     static final String PATH = "/api/calling/token";
     /** {@link IdentityProviderFake}'s subject, hyphens made underscores. */
     static final String AGENT = "0b6f0c1e_7d1a_4a55_9a3e_3c2b1f0e9d11";
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @Test
     void aCrmUserGetsAVoiceTokenSignedWithTheApiKeyForTheTwimlApp() {

@@ -1,5 +1,6 @@
 package dev.calltracker.webhook;
 
+import dev.calltracker.testing.ServiceTest;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
@@ -51,9 +52,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @TestProfile(WebhooksOn.class)
-class WebhookDeliveryTest {
-
-    static final String LEAD_PHONE = "+15551230000";
+class WebhookDeliveryTest extends ServiceTest {
     static final Duration WAIT = Duration.ofSeconds(10);
     static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,9 +61,6 @@ class WebhookDeliveryTest {
 
     @Inject
     WebhookDeliverer deliverer;
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
 
     @BeforeEach
     void emptyOutboxAndAnsweringCrm() {

@@ -1,5 +1,6 @@
 package dev.calltracker.webhook;
 
+import dev.calltracker.testing.ServiceTest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.calltracker.testing.BrowserCall;
@@ -14,10 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /** Without WEBHOOKS_URL (the default) a call that contacts its lead writes no event and the deliverer sends nothing. */
 @QuarkusTest
-class WebhooksOffTest {
-
-    final TestSql sql = TestSql.forTests();
-    final TwilioFake twilio = TwilioFake.forTests();
+class WebhooksOffTest extends ServiceTest {
 
     @Inject
     WebhookDeliverer deliverer;
