@@ -2,6 +2,7 @@ package dev.calltracker.diagnostics;
 
 import static dev.calltracker.testing.TwilioFake.newSid;
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -58,5 +59,24 @@ class DiagnosticsResourceTest {
                 .body("field", equalTo("limit"));
         given().header("Authorization", auth).get("/api/diagnostics/calls-by-status?since=%27;drop").then().statusCode(400)
                 .body("field", equalTo("since"));
+    }
+
+    @Test
+    void callCountsCoverTheLastDayUnlessTheOperatorNamesAWindow() {
+        UUID lead = sql.insertLead("new", "+15551230000");
+        sql.execute("INSERT INTO call_recordings (call_sid, lead_id, status, created_at) "
+                + "VALUES ($1, $2, 'canceled', now() - interval '2 days')", newSid("CA"), lead);
+        String auth = "Bearer " + TwilioApiTestResource.ADMIN_TOKEN;
+
+        int lastDay = canceledCalls(auth, "");
+        int lastThreeDays = canceledCalls(auth, "?since=72h");
+        assertThat(lastThreeDays).as("the call of two days ago counts only in the longer window")
+                .isGreaterThan(lastDay);
+    }
+
+    static int canceledCalls(String auth, String query) {
+        Integer count = given().header("Authorization", auth).get("/api/diagnostics/calls-by-status" + query).then()
+                .statusCode(200).extract().jsonPath().get("canceled");
+        return count == null ? 0 : count;
     }
 }
