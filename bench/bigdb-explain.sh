@@ -21,6 +21,8 @@ CANDIDATE="$OPEN
   AND (reconcile_checked_at IS NULL OR reconcile_checked_at < \$7)
   AND ($STALE < \$1 OR (parent_ended_at IS NOT NULL AND parent_ended_at < \$2))
   AND (reconcile_next_check_at IS NULL OR reconcile_next_check_at <= \$6 OR $STALE > reconcile_checked_at)"
+# The lead watches' advisory-lock space (db/Watches.LEAD_ACTIVITY) and the amd: prefix of CallEventKind.AMD's keys.
+WATCH_SPACE=$((0x4c454144))
 CALL_COLUMNS="c.call_sid, c.dialed_call_sid, c.lead_id, c.status, c.duration_seconds, c.created_at, c.answered_at, c.ended_at, c.parent_ended_at, c.last_event_at, c.resolution"
 
 # The rows the statements are about: the lead with 10,000 calls, an ordinary lead, a call in the middle of the table,
@@ -111,11 +113,7 @@ explain "diagnostics: calls by status, no since (every call)" \
 explain "diagnostics: calls by answered-by, since 24 h" \
   "SELECT COALESCE(answered_by, 'none') AS grouped, count(*) AS n FROM call_recordings WHERE created_at >= \$1 GROUP BY 1 ORDER BY 1" \
   "$NOW - interval ''24 hours''"
-explain "diagnostics: uncontacted leads" "SELECT l.id, l.first_name, l.last_name, l.status, l.last_contacted_at,
-       count(c.id) AS connected_calls, max(COALESCE(c.ended_at, c.answered_at)) AS last_connected_at
-  FROM leads l JOIN call_recordings c ON c.lead_id = l.id
- WHERE l.status = 'new' AND c.status = ANY(\$2)
- GROUP BY l.id ORDER BY last_connected_at DESC NULLS LAST LIMIT \$1" "100, ''{in-progress,completed}''"
+explain "diagnostics: uncontacted leads" "$(sql_file find-uncontacted-leads.sql)" "100, ''{in-progress,completed}''"
 explain "diagnostics: reconciler decisions" \
   "SELECT e.call_sid, e.status AS decision, e.source, e.received_at AS decided_at, e.params, c.status AS call_status FROM call_events e LEFT JOIN call_recordings c ON c.call_sid = e.call_sid WHERE e.kind = 'reconciler' ORDER BY e.id DESC LIMIT \$1" "100"
 explain "diagnostics: reconciler runs" \
@@ -131,16 +129,16 @@ explain "live stream resume (LeadRepository.activitiesChangedAfter) of the lead 
 
 explain "hot path: find-lead-phone.sql" "$(sql_file find-lead-phone.sql)" "''$LEAD''::uuid"
 explain "hot path: record-dialed-call.sql (a new call)" "$(sql_file record-dialed-call.sql)" \
-  "''CAbenchnew0000000000000000000001'', ''$LEAD''::uuid, ''+15550000077'', ''client:agent-1'', $NOW, ''ringing'', ''{\"CallSid\": \"CAbenchnew\"}''::jsonb"
+  "''CAbenchnew0000000000000000000001'', ''$LEAD''::uuid, ''+15550000077'', ''client:agent-1'', $NOW, ''ringing'', ''{\"CallSid\": \"CAbenchnew\"}''::jsonb, $WATCH_SPACE, 77"
 explain "hot path: append-event-and-lock-call.sql (a dialed-leg callback)" "$(sql_file append-event-and-lock-call.sql)" \
-  "''$CALL_SID'', ''$LEG_SID'', ''dialed-status'', ''ringing'', 9, $NOW, $NOW, ''callback'', ''bench:'' || clock_timestamp(), ''{\"CallStatus\": \"ringing\"}''::jsonb, ''$LEG_SID''"
+  "''$CALL_SID'', ''$LEG_SID'', ''dialed-status'', ''ringing'', 9, $NOW, $NOW, ''callback'', ''bench:'' || clock_timestamp(), ''{\"CallStatus\": \"ringing\"}''::jsonb, ''$LEG_SID'', ''amd:''"
 explain "hot path: append-parent-status-to-known-call.sql" "$(sql_file append-parent-status-to-known-call.sql)" \
-  "''$CALL_SID'', ''$CALL_SID'', ''parent-status'', ''completed'', NULL, $NOW, $NOW, ''callback'', ''bench:'' || clock_timestamp(), ''{}''::jsonb, NULL"
+  "''$CALL_SID'', ''$CALL_SID'', ''parent-status'', ''completed'', NULL, $NOW, $NOW, ''callback'', ''bench:'' || clock_timestamp(), ''{}''::jsonb, NULL, ''amd:''"
 explain "hot path: append-amd-result-and-lock-call.sql" "$(sql_file append-amd-result-and-lock-call.sql)" \
-  "''$LEG_SID'', ''human'', $NOW, ''{}''::jsonb"
-explain "hot path: lock-call.sql" "$(sql_file lock-call.sql)" "''$CALL_ID''::uuid"
+  "''$LEG_SID'', ''human'', $NOW, ''{}''::jsonb, ''amd:$LEG_SID''"
+explain "hot path: lock-call.sql" "$(sql_file lock-call.sql)" "''$CALL_ID''::uuid, ''amd:''"
 explain "hot path: save-transition.sql" "$(sql_file save-transition.sql)" \
-  "''$CALL_ID''::uuid, ''completed'', ''$LEG_SID'', ''+15550000077'', $NOW, $NOW, false, 30, NULL, NULL, NULL, $NOW, ''callback'', $NOW, NULL, 1, NULL"
+  "''$CALL_ID''::uuid, ''completed'', ''$LEG_SID'', ''+15550000077'', $NOW, $NOW, false, 30, NULL, NULL, NULL, $NOW, ''callback'', $NOW, NULL, 1, NULL, $WATCH_SPACE, 77"
 explain "read API: find-call.sql" "$(sql_file find-call.sql)" "''$LEG_SID''"
 explain "read API: find-call-events.sql" "$(sql_file find-call-events.sql)" "''$CALL_SID'', ''$LEG_SID''"
 

@@ -11,8 +11,8 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Test;
 
 /**
- * V10 (the retention and timeline indexes) on a database that already holds events and timelines: a schema of its
- * own migrated to V9, filled, then migrated to the end as an upgrade would.
+ * V10 (the retention and timeline indexes) and V12 (the leads still new) on a database that already holds leads,
+ * events and timelines: a schema of its own migrated to V9, filled, then migrated to the end as an upgrade would.
  */
 @QuarkusTest
 @TestProfile(OperatorDatabase.class)
@@ -50,8 +50,11 @@ class DataGrowthIndexesMigrationTest {
                 SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
                   JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = $1 AND i.indisvalid AND c.relname IN ('call_events_params_kept_idx',
-                                                                        'lead_activities_timeline_idx')""", SCHEMA))
-                .isEqualTo(2);
+                                                                        'lead_activities_timeline_idx',
+                                                                        'leads_still_new_idx')""", SCHEMA))
+                .isEqualTo(3);
+        assertThat(sql.row("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'leads_still_new_idx'",
+                SCHEMA).getString(0)).contains("(id)", "WHERE (status = 'new'::text)");
         assertThat(sql.count("SELECT count(*) FROM pg_indexes WHERE schemaname = $1 AND indexname = 'lead_activities_lead_id_idx'",
                 SCHEMA)).as("replaced by the timeline index").isZero();
         assertThat(sql.row("SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'call_events_params_kept_idx'",
