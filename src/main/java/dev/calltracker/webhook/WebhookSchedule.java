@@ -3,14 +3,13 @@ package dev.calltracker.webhook;
 import jakarta.inject.Inject;
 import dev.calltracker.config.WebhooksConfig;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 /**
  * Every replica delivers on its own schedule ({@code webhooks.every}); the claim keeps them from sending one event
- * twice. A full batch is followed by the next at once, so a backlog drains without waiting for ticks.
+ * twice.
  */
 @ApplicationScoped
 public class WebhookSchedule {
@@ -28,9 +27,7 @@ public class WebhookSchedule {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        return Multi.createBy().repeating().uni(deliverer::deliverDue)
-                .whilst(run -> run.claimed() == config.batchSize())
-                .collect().last()
+        return deliverer.deliverAllDue()
                 .onFailure().invoke(f -> LOG.warnf("Webhook delivery failed: %s", f.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

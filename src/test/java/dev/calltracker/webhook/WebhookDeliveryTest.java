@@ -155,6 +155,11 @@ class WebhookDeliveryTest extends ServiceTest {
         sql.execute("UPDATE webhook_outbox SET next_attempt_at = now() - interval '1 hour'");
         assertThat(deliver().claimed()).as("a dead event is never sent again").isZero();
         assertThat(received()).hasSize(3);
+
+        deliverer.deliverAllDue().await().atMost(WAIT);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("calltracker_webhooks_dead_kept 1.0"))
+                .body(containsString("calltracker_webhooks_backlog 0.0"));
     }
 
     @Test
