@@ -67,6 +67,8 @@
 #                            their events, activities and leads), after the first start migrated it and before the
 #                            measured start; compare with a run without it back to back (bench/README.md
 #                            "A big database"). Generation takes minutes (10 M: see docs/scale.md)
+#   BENCH_PG_SETTINGS=       extra postgresql.conf lines for the run's PostgreSQL, e.g. "shared_buffers = 8GB" (a big
+#                            database's unique indexes in memory); give both runs of a comparison the same
 #   BENCH_NATIVE_WARMUP=10   seconds of warm-up traffic for the native executable (no JIT to wait for: this
 #                            opens the pool's connections and runs every code path once)
 set -euo pipefail
@@ -265,6 +267,7 @@ max_wal_size = 4GB
 checkpoint_timeout = 30min
 shared_preload_libraries = 'pg_stat_statements'
 pg_stat_statements.track_utility = on
+${BENCH_PG_SETTINGS:-}
 EOF
 runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/postgres.log" -w start >/dev/null \
   || { tail -20 "$PGROOT/postgres.log" >&2; die "PostgreSQL did not start"; }
@@ -352,6 +355,14 @@ stop_service
 if [[ -n ${BENCH_BIGDB:-} ]]; then
   log "pre-filling the database with $BENCH_BIGDB calls (bench/bigdb.sql)"
   psql_db -v calls="$BENCH_BIGDB" -f "$BENCH_DIR/bigdb.sql" >"$RAW/bigdb.txt" 2>&1 || { tail -20 "$RAW/bigdb.txt" >&2; die "bigdb.sql failed"; }
+  # The indexes the callbacks write, read into shared_buffers as far as they fit: a database that has served
+  # for hours holds them; one just filled holds the fill's last pages.
+  psql_db -F' ' -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
+    -c "SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)), pg_prewarm(c.oid)
+          FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+         WHERE i.indrelid IN ('call_events'::regclass, 'call_recordings'::regclass, 'lead_activities'::regclass)
+         ORDER BY pg_relation_size(c.oid)" -c "SHOW shared_buffers" >"$RAW/bigdb-prewarm.txt" 2>&1 \
+    || { cat "$RAW/bigdb-prewarm.txt" >&2; die "pg_prewarm failed"; }
 fi
 if [[ -s $CDS_ARCHIVE ]]; then
   log "restarting the service with the AppCDS archive (start-up against a migrated database)"
@@ -389,12 +400,20 @@ pgss() {
                WHEN upper(query) LIKE 'BEGIN%' THEN 'begin'
                WHEN upper(query) LIKE 'COMMIT%' THEN 'commit'
                WHEN upper(query) LIKE 'ROLLBACK%' THEN 'rollback'
-             END AS stmt, calls, total_exec_time
+             END AS stmt, calls, total_exec_time, shared_blks_read, wal_fpi
         FROM pg_stat_statements
        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = 'calltracker'))
     SELECT stmt || '_calls', sum(calls) FROM s WHERE stmt IS NOT NULL GROUP BY stmt
     UNION ALL
     SELECT stmt || '_ms', round((sum(total_exec_time) / greatest(sum(calls), 1))::numeric, 4)
+      FROM s WHERE stmt IS NOT NULL GROUP BY stmt
+    UNION ALL
+    -- pages read into shared_buffers and full-page images written to the WAL per execution: what a big
+    -- database's random keys cost
+    SELECT stmt || '_blks_read', round((sum(shared_blks_read)::numeric / greatest(sum(calls), 1)), 2)
+      FROM s WHERE stmt IS NOT NULL GROUP BY stmt
+    UNION ALL
+    SELECT stmt || '_fpi', round((sum(wal_fpi)::numeric / greatest(sum(calls), 1)), 2)
       FROM s WHERE stmt IS NOT NULL GROUP BY stmt"
 }
 checkpoint() { psql_db -c "CHECKPOINT"; }

@@ -196,6 +196,7 @@ public class ConfigurationCheck {
         }
         checkPeriod("RETENTION_EVENT_PARAMS", retention.eventParams(), problems);
         checkPeriod("RETENTION_RECONCILE_RUNS", retention.reconcileRuns(), problems);
+        checkPeriod("RETENTION_WEBHOOKS_DEAD", retention.webhooksDead(), problems);
         if (retention.batchSize() < 1 || retention.batchSize() > MOST_RETENTION_BATCH) {
             problems.add("RETENTION_BATCH_SIZE must be between 1 and " + MOST_RETENTION_BATCH
                     + " (rows per statement: a bigger batch holds its row locks longer)");

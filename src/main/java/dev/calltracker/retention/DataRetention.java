@@ -20,7 +20,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Forgets, on its schedule ({@code retention.every}), what the service no longer needs to keep: the raw Twilio
- * parameters of old events and old reconciler runs ({@link RetentionConfig}). Each batch is one short statement
+ * parameters of old events, old reconciler runs and webhook events long dead ({@link RetentionConfig}). Each batch is one short statement
  * on the background database (it waits behind the callbacks for a connection, never before them); replicas
  * running it at the same time skip each other's rows. Counts rows per table
  * ({@code calltracker.retention.purged{table}}) and logs one line per run.
@@ -50,7 +50,8 @@ public class DataRetention {
         this.clock = clock;
         this.rules = List.of(
                 new Rule("call_events.params", SqlFile.load("purge-event-params.sql"), RetentionConfig.period(config.eventParams())),
-                new Rule("reconcile_runs", SqlFile.load("purge-reconcile-runs.sql"), RetentionConfig.period(config.reconcileRuns())));
+                new Rule("reconcile_runs", SqlFile.load("purge-reconcile-runs.sql"), RetentionConfig.period(config.reconcileRuns())),
+                new Rule("webhook_outbox.dead", SqlFile.load("purge-dead-webhooks.sql"), RetentionConfig.period(config.webhooksDead())));
     }
 
     @Scheduled(identity = "data-retention", every = "${retention.every}", delayed = "1m",

@@ -28,6 +28,13 @@ public interface RetentionConfig {
     @WithDefault("7d")
     String reconcileRuns();
 
+    /**
+     * How long a webhook event that used its last attempt stays in {@code webhook_outbox} ({@code dead_at} set), for
+     * an operator to inspect or send again. Events still due are never deleted.
+     */
+    @WithDefault("30d")
+    String webhooksDead();
+
     /** Rows per statement: each batch is its own short transaction, so no lock is held long. */
     @WithDefault("1000")
     int batchSize();

@@ -217,6 +217,7 @@ class ConfigurationCheckTest {
             "retention.event-params, 0d, RETENTION_EVENT_PARAMS must be a positive duration such as 90d",
             "retention.event-params, forever, RETENTION_EVENT_PARAMS must be a positive duration such as 90d",
             "retention.reconcile-runs, -7d, RETENTION_RECONCILE_RUNS must be a positive duration",
+            "retention.webhooks-dead, 1 month, RETENTION_WEBHOOKS_DEAD must be a positive duration",
             "retention.batch-size, 0, RETENTION_BATCH_SIZE must be between 1 and 10000",
             "retention.batch-size, 10001, RETENTION_BATCH_SIZE must be between 1 and 10000",
             "retention.run-time-limit, 0s, RETENTION_RUN_TIME_LIMIT must be a positive duration",
@@ -239,7 +240,7 @@ class ConfigurationCheckTest {
     void retentionPeriodsAreDaysHoursOrOff() {
         for (String period : new String[] {"90d", "36h", "P30D", "off", "disabled"}) {
             Map<String, String> properties = with(production(), "retention.event-params", period,
-                    "retention.reconcile-runs", period, "retention.every", period.startsWith("P") ? "PT1H" : period);
+                    "retention.reconcile-runs", period, "retention.webhooks-dead", period, "retention.every", period.startsWith("P") ? "PT1H" : period);
             assertThatCode(() -> start(properties)).as(period).doesNotThrowAnyException();
         }
         assertThat(RetentionConfig.period("90d")).contains(Duration.ofDays(90));

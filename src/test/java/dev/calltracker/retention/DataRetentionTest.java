@@ -82,6 +82,34 @@ class DataRetentionTest {
                 .containsExactlyInAnyOrder(sixDays, hour);
     }
 
+    /** Dead webhook events go after 30 days; an event still due stays however old it is (it was accepted). */
+    @Test
+    void webhookEventsDeadForThirtyDaysAreDeletedAndUndeliveredOnesStay() {
+        UUID deadLongAgo = webhookEvent(Duration.ofDays(60), Duration.ofDays(31));
+        UUID deadRecently = webhookEvent(Duration.ofDays(60), Duration.ofDays(29));
+        UUID stillDue = webhookEvent(Duration.ofDays(60), null);
+        UUID[] ours = {deadLongAgo, deadRecently, stillDue};
+        try {
+            Map<String, Long> purged = retention.run().await().atMost(TIMEOUT);
+
+            assertThat(purged.get("webhook_outbox.dead")).isGreaterThanOrEqualTo(1);
+            assertThat(sql.rows("SELECT id FROM webhook_outbox WHERE id = ANY($1)", (Object) ours).stream()
+                    .map(r -> r.getUUID("id"))).containsExactlyInAnyOrder(deadRecently, stillDue);
+        } finally {
+            sql.execute("DELETE FROM webhook_outbox WHERE id = ANY($1)", (Object) ours);
+        }
+    }
+
+    /** A webhook event created {@code createdAgo}, dead since {@code deadAgo} (null: still due). */
+    UUID webhookEvent(Duration createdAgo, Duration deadAgo) {
+        return sql.row("""
+                INSERT INTO webhook_outbox (event_type, body, created_at, next_attempt_at, attempts, dead_at)
+                VALUES ('call.updated', '{}'::jsonb, now() - $1::text::interval, now() + interval '1 hour', 12,
+                        now() - $2::text::interval)
+                RETURNING id""", createdAgo.getSeconds() + " seconds",
+                deadAgo == null ? null : deadAgo.getSeconds() + " seconds").getUUID("id");
+    }
+
     UUID run(Duration finishedAgo) {
         UUID id = UUID.randomUUID();
         sql.execute("""
