@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Builds the reactive pool from Quarkus' datasource settings plus what a silent database needs, none of which
  * Quarkus' properties reach: a bounded wait for a connection and a bounded wait queue, a deadline on opening a
- * connection, the session's server-side timeouts, and TCP keepalive.
+ * connection, the session's server-side timeouts, and TCP keepalive. And each connection writes the commands it is
+ * given together in one write ({@link PhysicalConnection#coalesceFlushes}).
  */
 @Singleton
 public class DatabasePoolCreator implements PgPoolCreator {
@@ -86,8 +87,11 @@ public class DatabasePoolCreator implements PgPoolCreator {
             vertx.cancelTimer(timer);
             if (outcome.failed()) {
                 result.tryFail(outcome.cause());
-            } else if (!result.tryComplete(outcome.result())) {
-                outcome.result().close();
+            } else {
+                PhysicalConnection.coalesceFlushes(outcome.result());
+                if (!result.tryComplete(outcome.result())) {
+                    outcome.result().close();
+                }
             }
         });
         return result.future();
