@@ -174,14 +174,15 @@ def jfr_top(limit=25):
 
 
 # --- profile-top --------------------------------------------------------------------------------------
-PROFILE_BUCKETS = [   # (label, substring of a frame): where the event loops' CPU goes, inclusive
-    ("write(2): PostgreSQL", "PgEncoder.flush"), ("write(2): HTTP responses", "Http1xServerResponse.end"),
+PROFILE_BUCKETS = [   # (label, substring(s) of a frame): where the event loops' CPU goes, inclusive
+    # PostgreSQL's socket is flushed by the codec, or by the flush consolidation below it (db/PhysicalConnection)
+    ("write(2): PostgreSQL", ("PgEncoder.flush", "FlushConsolidationHandler$1.run", "FlushConsolidationHandler.flushNow")), ("write(2): HTTP responses", "Http1xServerResponse.end"),
     ("read(2)", "__GI_read"), ("epoll_wait", "epoll_wait"),
     ("PostgreSQL client (vertx-pg/sql-client)", "io/vertx/pgclient"), ("RESTEasy Reactive", "org/jboss/resteasy"),
     ("Mutiny", "io/smallrye/mutiny"), ("context propagation", "io/smallrye/context"),
     ("Micrometer", "io/micrometer"), ("Jackson (jsonb of the event)", "com/fasterxml/jackson"),
     ("call-tracker code", "dev/calltracker"), ("  form parsing", "FormBody"),
-    ("  signature", "TwilioSignature"), ("  TwiML", "TwimlBuilder"), ("  dates (Twilio Timestamp)", "DateTimeFormatter")]
+    ("  signature", "TwilioSignature"), ("  TwiML", "TwimlBuilder"), ("  dates (Twilio Timestamp)", "TwilioFormats.parseRfc2822")]
 
 
 def profile_top(path, limit=25):
@@ -196,8 +197,8 @@ def profile_top(path, limit=25):
         total += n
         leaf = stack.rsplit(";", 1)[-1]
         self_counts[leaf] = self_counts.get(leaf, 0) + n
-        for label, needle in PROFILE_BUCKETS:
-            if needle in stack:
+        for label, needles in PROFILE_BUCKETS:
+            if any(needle in stack for needle in (needles if isinstance(needles, tuple) else (needles,))):
                 buckets[label] = buckets.get(label, 0) + n
     print("%d samples, %d on the event loops (%.0f%%)" % (all_total, total, 100.0 * total / max(all_total, 1)))
     print("\nevent loops, inclusive:")

@@ -117,7 +117,7 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
                     throw TwilioRequestRejected.invalid(endpoint, name,
                             name + " is longer than " + TwilioFormats.MAX_VALUE_LENGTH + " characters");
                 }
-                if (value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                if (hasControlCharacter(value)) {
                     throw TwilioRequestRejected.invalid(endpoint, name, name + " contains control characters");
                 }
                 if (!TwilioFormats.isStandardFormat(name, value)) {
@@ -125,5 +125,15 @@ public class TwilioRequestReader implements ServerMessageBodyReader<TwilioParams
                 }
             }
         }
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -7,10 +7,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Twilio's dates: the hand-read shape gives exactly what RFC 1123's formatter gives, and refuses what it refuses. */
@@ -30,7 +35,7 @@ class TwilioFormatsTest {
         for (int i = 0; i < 2000; i++) {
             Instant instant = Instant.ofEpochSecond(random.nextLong(0, 4_102_444_800L)); // 1970 to 2100
             ZoneOffset offset = ZoneOffset.ofTotalSeconds(random.nextInt(-18 * 60, 18 * 60 + 1) * 60);
-            String text = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss xx", java.util.Locale.ENGLISH)
+            String text = DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss xx", Locale.ENGLISH)
                     .format(instant.atOffset(offset));
 
             assertThat(TwilioFormats.parseRfc2822(text)).as(text).isEqualTo(byFormatter(text)).isPresent();
@@ -60,5 +65,53 @@ class TwilioFormatsTest {
     })
     void everyOtherShapeIsTheFormattersDecision(String text) {
         assertThat(TwilioFormats.parseRfc2822(text)).as(text).isEqualTo(byFormatter(text));
+    }
+    /** The hand-read formats accept exactly what the regular expressions in their comments accept. */
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {
+            "CallSid       ; [A-Z]{2}[0-9a-fA-F]{32}",
+            "CallStatus    ; [A-Za-z][A-Za-z0-9_-]{0,39}",
+            "Duration      ; [0-9]{1,9}",
+            "DialBridged   ; true|false",
+    })
+    void handReadFormatsAcceptWhatTheirExpressionsAccept(String parameter, String expression) {
+        Pattern spec = Pattern.compile(expression);
+        for (String value : samples(new Random(parameter.hashCode()))) {
+            assertThat(TwilioFormats.isStandardFormat(parameter, value)).as("%s=%s", parameter, value)
+                    .isEqualTo(value.isEmpty() || spec.matcher(value).matches());
+        }
+    }
+
+    @Test
+    void parameterNamesAreWhatTheirExpressionAccepts() {
+        Pattern spec = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,63}");
+        for (String value : samples(new Random(64))) {
+            assertThat(TwilioFormats.isParameterName(value)).as(value).isEqualTo(spec.matcher(value).matches());
+        }
+    }
+
+    /** Strings near every format: sids, words, numbers, of lengths around the limits, with a stray character. */
+    static List<String> samples(Random random) {
+        String alphabet = "ACEZaefz09_-+:. \u00e9";
+        List<String> samples = new ArrayList<>(List.of("", "true", "false", "True",
+                "CA" + "0123456789abcdef".repeat(2), "CA" + "0123456789ABCDEF".repeat(2), "ca" + "0".repeat(32),
+                "CA" + "0".repeat(31), "CA" + "0".repeat(33), "CA" + "0".repeat(31) + "g", "C1" + "0".repeat(32),
+                "completed", "in-progress", "_x", "a".repeat(40), "a".repeat(41), "a".repeat(64), "a".repeat(65),
+                "123456789", "1234567890", "0", "-1", "1a"));
+        for (int i = 0; i < 3000; i++) {
+            StringBuilder s = new StringBuilder();
+            int length = random.nextInt(0, 70);
+            if (random.nextBoolean() && length >= 34) {
+                s.append("CA");
+                for (int j = 0; j < 32; j++) {
+                    s.append("0123456789abcdefABCDEF".charAt(random.nextInt(22)));
+                }
+            }
+            while (s.length() < length) {
+                s.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            samples.add(s.toString());
+        }
+        return samples;
     }
 }
