@@ -32,12 +32,19 @@ public final class DatabaseUnavailable extends RuntimeException {
     private final Phase phase;
 
     DatabaseUnavailable(Phase phase, Duration deadline, Throwable cause) {
-        super("database did not answer within the " + phase.tag() + " deadline of " + deadline.toMillis() + " ms"
-                + (cause == null ? "" : " (" + cause.getMessage() + ")"), cause, false, false);
+        super(cause == null
+                ? "database did not answer within the " + phase.tag() + " deadline of " + deadline.toMillis() + " ms"
+                : "database unavailable at " + phase.tag() + " (deadline " + deadline.toMillis() + " ms): " + describe(cause),
+                cause, false, false);
         this.phase = phase;
     }
 
     public Phase phase() {
         return phase;
+    }
+
+    /** What refused it, for the log line: some of the pool's and Netty's failures carry no message. */
+    private static String describe(Throwable cause) {
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }
