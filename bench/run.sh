@@ -69,6 +69,10 @@
 #                            "A big database"). Generation takes minutes (10 M: see docs/scale.md)
 #   BENCH_PG_SETTINGS=       extra postgresql.conf lines for the run's PostgreSQL, e.g. "shared_buffers = 8GB" (a big
 #                            database's unique indexes in memory); give both runs of a comparison the same
+#   BENCH_CHECKPOINTS=each-level  a CHECKPOINT before each level (so that none falls inside one); once: one before
+#                            the warm-up, so the levels measure minutes 2-6 of a checkpoint cycle instead of its
+#                            first seconds, where a big database's random index pages are all logged whole (give
+#                            max_wal_size room in BENCH_PG_SETTINGS so no checkpoint falls inside a level)
 #   BENCH_NATIVE_WARMUP=10   seconds of warm-up traffic for the native executable (no JIT to wait for: this
 #                            opens the pool's connections and runs every code path once)
 set -euo pipefail
@@ -417,6 +421,7 @@ pgss() {
       FROM s WHERE stmt IS NOT NULL GROUP BY stmt"
 }
 checkpoint() { psql_db -c "CHECKPOINT"; }
+level_checkpoint() { if [[ ${BENCH_CHECKPOINTS:-each-level} == each-level ]]; then checkpoint; fi; }
 wal() { psql_db -F' ' -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"; }
 
 OFFSETS=$(printf '0%.0s,' $(seq 1 "$THREADS")); OFFSETS=${OFFSETS%,}
@@ -437,7 +442,7 @@ measure_level() {
   f=$RAW/${prefix}level-$level.env
   : >"$f"
   log "${prefix:+${prefix%-}, }level $level: wrk ${DURATION} s"
-  checkpoint
+  level_checkpoint
   pgss_reset
   m0=$(metrics); lu0=$(leads_updates); read -r w0r w0f w0b < <(wal)
   s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
@@ -475,6 +480,7 @@ measure_level() {
   } >>"$f"
 }
 
+[[ ${BENCH_CHECKPOINTS:-each-level} == once ]] && checkpoint
 if (( WARMUP > 0 )); then
   log "warm-up: ${WARMUP} s at 32 connections"
   run_wrk warmup 32 "$WARMUP"
@@ -541,7 +547,7 @@ for level in $LEVELS; do
     # same proportions.
     read -r voice_ppm lead_ppm save_ppm contact_ppm < <(python3 "$BENCH_DIR/report.py" mix "$f")
     log "level $level: pgbench ${DURATION} s (voice ${voice_ppm} ppm, lead lookup ${lead_ppm}, save ${save_ppm}, contact ${contact_ppm})"
-    checkpoint
+    level_checkpoint
     pgss_reset
     read -r w0r w0f w0b < <(wal); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks); t0=$(date +%s%N)
     "$PGBIN/pgbench" -h 127.0.0.1 -p "$PG_PORT" -U postgres -n -M prepared -r \
@@ -689,6 +695,7 @@ fi
   echo "threads=$THREADS"
   echo "calls=$CALLS"
   echo "warmup=$WARMUP"
+  echo "checkpoints=${BENCH_CHECKPOINTS:-each-level}"
   echo "java_opts=$JAVA_OPTS"
   echo "java_version=$(java -version 2>&1 | head -1)"
   echo "pg_version=$(head -1 "$RAW/pg-settings.txt")"
