@@ -176,7 +176,8 @@ def jfr_top(limit=25):
 # --- profile-top --------------------------------------------------------------------------------------
 PROFILE_BUCKETS = [   # (label, substring(s) of a frame): where the event loops' CPU goes, inclusive
     # PostgreSQL's socket is flushed by the codec, or by the flush consolidation below it (db/PhysicalConnection)
-    ("write(2): PostgreSQL", ("PgEncoder.flush", "FlushConsolidationHandler$1.run", "FlushConsolidationHandler.flushNow")), ("write(2): HTTP responses", "Http1xServerResponse.end"),
+    ("write(2): PostgreSQL", ("PgEncoder.flush", "FlushConsolidationHandler$1.run", "FlushConsolidationHandler.flushNow")),
+    ("write(2): HTTP responses", "Http1xServerResponse.end"),
     ("read(2)", "__GI_read"), ("epoll_wait", "epoll_wait"),
     ("PostgreSQL client (vertx-pg/sql-client)", "io/vertx/pgclient"), ("RESTEasy Reactive", "org/jboss/resteasy"),
     ("Mutiny", "io/smallrye/mutiny"), ("context propagation", "io/smallrye/context"),

@@ -103,6 +103,7 @@ NATIVE_OPTS=${BENCH_NATIVE_OPTS--Xmx128m}
 NATIVE_WARMUP=${BENCH_NATIVE_WARMUP:-10}
 NATIVE=   # the run's copy of BENCH_NATIVE
 KEEP=${BENCH_KEEP:-0}
+CHECKPOINTS=${BENCH_CHECKPOINTS:-each-level}
 TOKEN=bench-token
 PG_PASSWORD=bench
 PGBIN=/usr/lib/postgresql/15/bin
@@ -112,6 +113,7 @@ log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
 
 [[ $(id -u) == 0 ]] || die "run as root (PostgreSQL is started as user postgres through runuser)"
+[[ $CHECKPOINTS == each-level || $CHECKPOINTS == once ]] || die "BENCH_CHECKPOINTS must be each-level or once"
 
 # --- 1. tools ---------------------------------------------------------------------------------------
 missing=()
@@ -360,12 +362,13 @@ if [[ -n ${BENCH_BIGDB:-} ]]; then
   log "pre-filling the database with $BENCH_BIGDB calls (bench/bigdb.sql)"
   psql_db -v calls="$BENCH_BIGDB" -f "$BENCH_DIR/bigdb.sql" >"$RAW/bigdb.txt" 2>&1 || { tail -20 "$RAW/bigdb.txt" >&2; die "bigdb.sql failed"; }
   # The indexes the callbacks write, read into shared_buffers as far as they fit: a database that has served
-  # for hours holds them; one just filled holds the fill's last pages.
+  # for hours holds them; one just filled holds the fill's last pages. Largest first, so that what is evicted when
+  # they do not all fit is part of the largest, not the smaller ones every new call writes too.
   psql_db -F' ' -c "CREATE EXTENSION IF NOT EXISTS pg_prewarm" \
     -c "SELECT c.relname, pg_size_pretty(pg_relation_size(c.oid)), pg_prewarm(c.oid)
           FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
          WHERE i.indrelid IN ('call_events'::regclass, 'call_recordings'::regclass, 'lead_activities'::regclass)
-         ORDER BY pg_relation_size(c.oid)" -c "SHOW shared_buffers" >"$RAW/bigdb-prewarm.txt" 2>&1 \
+         ORDER BY pg_relation_size(c.oid) DESC" -c "SHOW shared_buffers" >"$RAW/bigdb-prewarm.txt" 2>&1 \
     || { cat "$RAW/bigdb-prewarm.txt" >&2; die "pg_prewarm failed"; }
 fi
 if [[ -s $CDS_ARCHIVE ]]; then
@@ -421,7 +424,7 @@ pgss() {
       FROM s WHERE stmt IS NOT NULL GROUP BY stmt"
 }
 checkpoint() { psql_db -c "CHECKPOINT"; }
-level_checkpoint() { if [[ ${BENCH_CHECKPOINTS:-each-level} == each-level ]]; then checkpoint; fi; }
+level_checkpoint() { if [[ $CHECKPOINTS == each-level ]]; then checkpoint; fi; }
 wal() { psql_db -F' ' -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"; }
 
 OFFSETS=$(printf '0%.0s,' $(seq 1 "$THREADS")); OFFSETS=${OFFSETS%,}
@@ -480,7 +483,7 @@ measure_level() {
   } >>"$f"
 }
 
-[[ ${BENCH_CHECKPOINTS:-each-level} == once ]] && checkpoint
+if [[ $CHECKPOINTS == once ]]; then checkpoint; fi
 if (( WARMUP > 0 )); then
   log "warm-up: ${WARMUP} s at 32 connections"
   run_wrk warmup 32 "$WARMUP"
@@ -695,7 +698,7 @@ fi
   echo "threads=$THREADS"
   echo "calls=$CALLS"
   echo "warmup=$WARMUP"
-  echo "checkpoints=${BENCH_CHECKPOINTS:-each-level}"
+  echo "checkpoints=$CHECKPOINTS"
   echo "java_opts=$JAVA_OPTS"
   echo "java_version=$(java -version 2>&1 | head -1)"
   echo "pg_version=$(head -1 "$RAW/pg-settings.txt")"

@@ -50,17 +50,12 @@ final class PhysicalConnection {
 
     /**
      * Makes the commands that {@code connection} (a new one, not yet pooled) is given in one event-loop task leave in
-     * one write; false if it is not a socket connection with the PostgreSQL codec.
+     * one write. A connection without a socket or codec (none the pool opens) is left as it is.
      */
-    static boolean coalesceFlushes(SqlConnection connection) {
-        Optional<ChannelPipeline> pipeline = pipeline(connection).filter(p -> p.context(CODEC) != null);
-        pipeline.ifPresent(p -> {
-            if (p.get(FLUSH_CONSOLIDATION) == null) {
-                p.addBefore(CODEC, FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
-                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true));
-            }
-        });
-        return pipeline.isPresent();
+    static void coalesceFlushes(SqlConnection connection) {
+        pipeline(connection).filter(p -> p.context(CODEC) != null).ifPresent(p -> p.addBefore(CODEC,
+                FLUSH_CONSOLIDATION, new FlushConsolidationHandler(
+                        FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES, true)));
     }
 
     /** The Netty pipeline of {@code connection}'s socket (pooled or not), if it has one. */

@@ -45,6 +45,9 @@ public final class TwilioFormats {
     private static final Predicate<String> RFC_2822 = Pattern.compile("[A-Z][a-z]{2}, [0-9]{1,2} [A-Z][a-z]{2} [0-9]{4} "
             + "[0-9]{2}:[0-9]{2}:[0-9]{2} ([+-][0-9]{4}|GMT|UT)").asMatchPredicate();
     private static final Predicate<String> API_VERSION = Pattern.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}").asMatchPredicate();
+    /** Day and month names of RFC 2822 dates, in {@link java.time.DayOfWeek} and month order. */
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
     static final int MAX_PARAMETER_NAME_LENGTH = 64;
     static final int MAX_VALUE_LENGTH = 2048;
 
@@ -171,9 +174,6 @@ public final class TwilioFormats {
         }
     }
 
-    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
-    private static final String MONTHS = "JanFebMarAprMayJunJulAugSepOctNovDec";
-
     /**
      * {@code EEE, dd MMM yyyy HH:mm:ss +hhmm} exactly, with a day name that is the date's; null for anything else
      * (the formatter then decides).
@@ -184,7 +184,6 @@ public final class TwilioFormats {
             return null;
         }
         int monthAt = MONTHS.indexOf(v.substring(8, 11));
-        int month = monthAt / 3 + 1;
         int day = digits(v, 5, 2);
         int year = digits(v, 12, 4);
         int hour = digits(v, 17, 2);
@@ -193,15 +192,17 @@ public final class TwilioFormats {
         int offsetHours = digits(v, 27, 2);
         int offsetMinutes = digits(v, 29, 2);
         char sign = v.charAt(26);
+        // A negative field is one that was not all digits; the ranges are java.time's to check.
         if (monthAt < 0 || monthAt % 3 != 0 || (sign != '+' && sign != '-')
-                || (day | year | hour | minute | second | offsetHours | offsetMinutes) < 0
-                || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59 || offsetHours > 18 || offsetMinutes > 59) {
+                || Math.min(Math.min(Math.min(day, year), Math.min(hour, minute)),
+                        Math.min(second, Math.min(offsetHours, offsetMinutes))) < 0) {
             return null;
         }
-        int offsetSeconds = (offsetHours * 3600 + offsetMinutes * 60) * (sign == '-' ? -1 : 1);
+        int signum = sign == '-' ? -1 : 1;
         OffsetDateTime parsed;
         try {
-            parsed = OffsetDateTime.of(year, month, day, hour, minute, second, 0, ZoneOffset.ofTotalSeconds(offsetSeconds));
+            parsed = OffsetDateTime.of(year, monthAt / 3 + 1, day, hour, minute, second, 0,
+                    ZoneOffset.ofHoursMinutes(signum * offsetHours, signum * offsetMinutes));
         } catch (DateTimeException e) {
             return null;
         }

@@ -240,7 +240,8 @@ class ConfigurationCheckTest {
     void retentionPeriodsAreDaysHoursOrOff() {
         for (String period : new String[] {"90d", "36h", "P30D", "off", "disabled"}) {
             Map<String, String> properties = with(production(), "retention.event-params", period,
-                    "retention.reconcile-runs", period, "retention.webhooks-dead", period, "retention.every", period.startsWith("P") ? "PT1H" : period);
+                    "retention.reconcile-runs", period, "retention.webhooks-dead", period,
+                    "retention.every", period.startsWith("P") ? "PT1H" : period);
             assertThatCode(() -> start(properties)).as(period).doesNotThrowAnyException();
         }
         assertThat(RetentionConfig.period("90d")).contains(Duration.ofDays(90));

@@ -85,9 +85,9 @@ class DataRetentionTest {
     /** Dead webhook events go after 30 days; an event still due stays however old it is (it was accepted). */
     @Test
     void webhookEventsDeadForThirtyDaysAreDeletedAndUndeliveredOnesStay() {
-        UUID deadLongAgo = webhookEvent(Duration.ofDays(60), Duration.ofDays(31));
-        UUID deadRecently = webhookEvent(Duration.ofDays(60), Duration.ofDays(29));
-        UUID stillDue = webhookEvent(Duration.ofDays(60), null);
+        UUID deadLongAgo = webhookEvent(Duration.ofDays(31));
+        UUID deadRecently = webhookEvent(Duration.ofDays(29));
+        UUID stillDue = webhookEvent(null);
         UUID[] ours = {deadLongAgo, deadRecently, stillDue};
         try {
             Map<String, Long> purged = retention.run().await().atMost(TIMEOUT);
@@ -100,14 +100,13 @@ class DataRetentionTest {
         }
     }
 
-    /** A webhook event created {@code createdAgo}, dead since {@code deadAgo} (null: still due). */
-    UUID webhookEvent(Duration createdAgo, Duration deadAgo) {
+    /** A webhook event created 60 days ago, dead since {@code deadAgo} (null: still due after its 12 attempts). */
+    UUID webhookEvent(Duration deadAgo) {
         return sql.row("""
                 INSERT INTO webhook_outbox (event_type, body, created_at, next_attempt_at, attempts, dead_at)
-                VALUES ('call.updated', '{}'::jsonb, now() - $1::text::interval, now() + interval '1 hour', 12,
-                        now() - $2::text::interval)
-                RETURNING id""", createdAgo.getSeconds() + " seconds",
-                deadAgo == null ? null : deadAgo.getSeconds() + " seconds").getUUID("id");
+                VALUES ('call.updated', '{}'::jsonb, now() - interval '60 days', now() + interval '1 hour', 12,
+                        now() - $1::text::interval)
+                RETURNING id""", deadAgo == null ? null : deadAgo.getSeconds() + " seconds").getUUID("id");
     }
 
     UUID run(Duration finishedAgo) {

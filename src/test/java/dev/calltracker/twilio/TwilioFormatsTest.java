@@ -46,7 +46,8 @@ class TwilioFormatsTest {
     @ValueSource(strings = {
             "Tue, 25 Nov 2026 20:17:02 +0000", // Twilio's own example
             "Thu, 04 Dec 2026 01:20:29 -0500",
-            "Sat, 29 Feb 2028 23:59:59 +1400",
+            "Tue, 29 Feb 2028 23:59:59 +1400", // a leap day
+            "Sat, 29 Feb 2028 23:59:59 +1400", // the same, named the wrong day
             "Tue, 5 Nov 2026 20:17:02 +0000",  // one-digit day: the formatter's
             "Wed, 25 Nov 2026 20:17:02 GMT",   // GMT: the formatter's
             "Wed, 25 Nov 2026 20:17:02 +0000", // the wrong day name
@@ -57,6 +58,10 @@ class TwilioFormatsTest {
             "Tue, 25 Nov 2026 24:17:02 +0000",
             "Tue, 25 Nov 2026 20:60:02 +0000",
             "Tue, 25 Nov 2026 20:17:02 +1900",
+            "Tue, 25 Nov 2026 20:17:02 +1801",
+            "Tue, 25 Nov 2026 20:17:02 +0060",
+            "Tue, 00 Nov 2026 20:17:02 +0000",
+            "Tue, 25 Nov 2026 20:17:60 +0000",
             "Tue, 25 Nov 2026 20:17:02 *0000",
             "Tue, 2x Nov 2026 20:17:02 +0000",
             "Tue, 25 Nov 2026 20:17:02 +00000",
@@ -66,6 +71,7 @@ class TwilioFormatsTest {
     void everyOtherShapeIsTheFormattersDecision(String text) {
         assertThat(TwilioFormats.parseRfc2822(text)).as(text).isEqualTo(byFormatter(text));
     }
+
     /** The hand-read formats accept exactly what the regular expressions in their comments accept. */
     @ParameterizedTest
     @CsvSource(delimiter = ';', value = {
