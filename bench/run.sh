@@ -426,6 +426,13 @@ pgss() {
 checkpoint() { psql_db -c "CHECKPOINT"; }
 level_checkpoint() { if [[ $CHECKPOINTS == each-level ]]; then checkpoint; fi; }
 wal() { psql_db -F' ' -c "SELECT wal_records, wal_fpi, wal_bytes FROM pg_stat_wal"; }
+# Pages each relation (table or index) read into shared_buffers so far, as "name pages" lines: which of a big
+# database's indexes the hot path reads from outside shared_buffers.
+relation_reads() {
+  psql_db -F' ' -c "
+    SELECT indexrelname, idx_blks_read FROM pg_statio_user_indexes
+    UNION ALL SELECT relname || ' (heap)', heap_blks_read FROM pg_statio_user_tables"
+}
 
 OFFSETS=$(printf '0%.0s,' $(seq 1 "$THREADS")); OFFSETS=${OFFSETS%,}
 # run_wrk NAME CONNECTIONS DURATION: one wrk run continuing the corpus streams; output in raw/wrk-NAME.txt
@@ -447,7 +454,7 @@ measure_level() {
   log "${prefix:+${prefix%-}, }level $level: wrk ${DURATION} s"
   level_checkpoint
   pgss_reset
-  m0=$(metrics); lu0=$(leads_updates); read -r w0r w0f w0b < <(wal)
+  m0=$(metrics); lu0=$(leads_updates); read -r w0r w0f w0b < <(wal); relation_reads >"$WORK/reads-before"
   s0=$(svc_ticks); p0=$(pg_ticks); read -r mb0 mt0 < <(machine_ticks)
   python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-before"
   ( max=0; while kill -0 "$SVC_PID" 2>/dev/null; do
@@ -461,7 +468,10 @@ measure_level() {
   s1=$(svc_ticks); p1=$(pg_ticks); read -r mb1 mt1 < <(machine_ticks)
   python3 "$BENCH_DIR/report.py" threads "$SVC_PID" >"$WORK/threads-after"
   kill "$SAMPLER_PID" 2>/dev/null; wait "$SAMPLER_PID" 2>/dev/null || true; SAMPLER_PID=
-  m1=$(metrics); lu1=$(leads_updates); read -r w1r w1f w1b < <(wal)
+  m1=$(metrics); lu1=$(leads_updates); read -r w1r w1f w1b < <(wal); relation_reads >"$WORK/reads-after"
+  # pages read per relation during the level, most first (raw/PREFIXreads-LEVEL.txt)
+  awk 'NR == FNR {v = $NF; $NF = ""; before[$0] = v; next} {v = $NF; $NF = ""; d = v - before[$0]; if (d > 0) print d, $0}' \
+    "$WORK/reads-before" "$WORK/reads-after" | sort -rn >"$RAW/${prefix}reads-$level.txt"
   elapsed_s=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print (b - a) / 1e9}')
   python3 "$BENCH_DIR/report.py" threads-delta "$WORK/threads-before" "$WORK/threads-after" "$elapsed_s" "$CLK_TCK" \
     >"$RAW/${prefix}threads-$level.txt"

@@ -10,11 +10,12 @@ WITH ev AS (
     INSERT INTO call_events (call_sid, leg_sid, kind, status, sequence_number, twilio_timestamp,
                              received_at, source, dedupe_key, params)
     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-    ON CONFLICT (dedupe_key) DO NOTHING
+    ON CONFLICT (call_sid, dedupe_key) DO NOTHING
     RETURNING received_at)
 INSERT INTO call_recordings AS c (call_sid, status, created_at, updated_at, last_event_at)
 SELECT $1, 'initiated', received_at, received_at, received_at FROM ev
 ON CONFLICT (call_sid) DO UPDATE
     SET last_event_at = GREATEST(c.last_event_at, EXCLUDED.last_event_at)
 RETURNING *, (SELECT e.status FROM call_events e
-               WHERE e.dedupe_key = $12 || COALESCE(c.dialed_call_sid, $11)) AS amd_answered_by
+               WHERE e.call_sid = COALESCE(c.dialed_call_sid, $11)
+                 AND e.dedupe_key = $12 || COALESCE(c.dialed_call_sid, $11)) AS amd_answered_by

@@ -13,11 +13,12 @@ ev AS (
     INSERT INTO call_events (call_sid, leg_sid, kind, status, sequence_number, twilio_timestamp,
                              received_at, source, dedupe_key, params)
     SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 FROM known
-    ON CONFLICT (dedupe_key) DO NOTHING
+    ON CONFLICT (call_sid, dedupe_key) DO NOTHING
     RETURNING received_at),
 c AS (
     UPDATE call_recordings c SET last_event_at = GREATEST(c.last_event_at, ev.received_at)
       FROM ev WHERE c.call_sid = $1
  RETURNING c.*, (SELECT e.status FROM call_events e
-                  WHERE e.dedupe_key = $12 || COALESCE(c.dialed_call_sid, $11::text)) AS amd_answered_by)
+                  WHERE e.call_sid = COALESCE(c.dialed_call_sid, $11::text)
+                    AND e.dedupe_key = $12 || COALESCE(c.dialed_call_sid, $11::text)) AS amd_answered_by)
 SELECT EXISTS (SELECT 1 FROM known) AS known, c.* FROM (SELECT 1) one LEFT JOIN c ON true

@@ -1,5 +1,5 @@
 -- Erasure: the raw Twilio parameters (From, To, Caller, recording URLs) of every event of the calls, found by either
--- leg's sid (an AMD result may be stored under the dialed leg) through call_events_call_sid_idx. A recording
+-- leg's sid (an AMD result is stored under the dialed leg) through call_events_call_sid_dedupe_key_key. A recording
 -- event's dedupe key names the recording's sid: it becomes 'erased:<id>', still unique. Rows already cleared are
 -- not counted. The conditions besides the sid are written so that no other index applies: the planner would
 -- otherwise combine the partial parameters index with the dedupe key's, a million rows on a big database.

@@ -9,7 +9,7 @@
 WITH ev AS (
     INSERT INTO call_events (call_sid, leg_sid, kind, status, received_at, source, dedupe_key, params)
     VALUES ($1, $1, 'voice', $6, $5, 'callback', 'voice:' || $1, $7)
-    ON CONFLICT (dedupe_key) DO NOTHING
+    ON CONFLICT (call_sid, dedupe_key) DO NOTHING
     RETURNING received_at),
 c AS (
     INSERT INTO call_recordings AS cr (call_sid, lead_id, to_number, caller, status, created_at, updated_at,

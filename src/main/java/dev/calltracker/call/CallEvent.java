@@ -9,7 +9,8 @@ import java.util.Map;
  * @param callSid    the call (the parent leg's sid), the key of {@code call_recordings}; for an AMD result,
  *                   which names only the dialed leg, the dialed leg's sid (the statement finds the call)
  * @param legSid     the leg the request was about (the dialed leg for its status callbacks)
- * @param dedupeKey  equal for re-deliveries of the same event, so a retry is stored once and applied once
+ * @param dedupeKey  equal for re-deliveries of the same event, so a retry is stored once and applied once;
+ *                   unique with {@code callSid} (what the key names gives the sid the event is stored under)
  */
 public record CallEvent(
         String callSid,

@@ -26,7 +26,8 @@ public enum CallEventKind {
 
     /**
      * The start of every {@code call_events.dedupe_key} of this kind. An AMD result's key is this and the dialed
-     * leg's sid, one result per leg: the statements that read a call's result look it up by that key.
+     * leg's sid, one result per leg, stored under that leg ({@code call_sid}): the statements that read a call's
+     * result look it up by both.
      */
     public String keyPrefix() {
         return value() + ":";

@@ -175,6 +175,18 @@ class MachineDetectionTest extends ServiceTest {
     }
 
     @Test
+    void anAmdCallbackRedeliveredAfterTheCallLearntItsLegIsStillADuplicate() {
+        BrowserCall c = startCall();
+        sendAmd(c, "human"); // no call knows the leg yet
+        send(c.dialedStatusCallback("initiated"));
+        sendAmd(c, "human"); // Twilio's retry, now that the call knows the leg
+        assertThat(amdEvents(c)).isEqualTo(1);
+        assertThat(sql.count("SELECT count(*) FROM call_events WHERE call_sid = $1 AND kind = 'amd'", c.dialedSid()))
+                .as("stored under the leg it names").isEqualTo(1);
+        assertThat(sql.call(c.parentSid()).getString("answered_by")).isEqualTo("human");
+    }
+
+    @Test
     void aForgedAmdCallbackIsRefusedAndWritesNothing() {
         BrowserCall c = startCall();
         send(c.dialedStatusCallback("initiated"));
