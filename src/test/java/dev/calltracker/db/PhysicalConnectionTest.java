@@ -3,6 +3,7 @@ package dev.calltracker.db;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -11,6 +12,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 
 /**
  * The SQL client's internals that {@link PhysicalConnection} relies on (vertx-sql-client 4.5): an upgrade that moves
@@ -23,6 +26,21 @@ class PhysicalConnectionTest {
 
     @Inject
     Pool pool;
+    @Inject
+    io.vertx.core.Vertx vertx;
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void onLinuxTheSocketsGoThroughEpoll() {
+        assertThat(vertx.isNativeTransportEnabled()).as("quarkus.vertx.prefer-native-transport").isTrue();
+        SqlConnection connection = pool.getConnection().await().atMost(TIMEOUT);
+        try {
+            assertThat(PhysicalConnection.pipeline(connection.getDelegate()).orElseThrow().channel())
+                    .isInstanceOf(EpollSocketChannel.class);
+        } finally {
+            connection.close().await().atMost(TIMEOUT);
+        }
+    }
 
     @Test
     void theServicesConnectionsWriteTheCommandsOfOneTaskTogetherBelowTheCodec() {
