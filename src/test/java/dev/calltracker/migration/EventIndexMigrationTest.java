@@ -52,7 +52,7 @@ class EventIndexMigrationTest {
                   FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
                  WHERE n.nspname = $1 AND c.relname = 'call_events_call_sid_dedupe_key_key'""", SCHEMA);
         assertThat(index.getBoolean("unique_and_valid")).isTrue();
-        assertThat(index.getString("def")).contains("(call_sid, dedupe_key)");
+        assertThat(index.getString("def")).contains("(call_sid, dedupe_key)", "fillfactor='70'");
         assertThat(sql.count("""
                 SELECT count(*) FROM pg_indexes WHERE schemaname = $1
                    AND indexname IN ('call_events_dedupe_key_key', 'call_events_call_sid_idx')""", SCHEMA))
